@@ -1,0 +1,280 @@
+// Package huaweicloud is the provider's client for Huawei Cloud HSS: a request
+// definition built with the SDK's core (which signs it, SDK-HMAC-SHA256), paging
+// and time windows, under the provider's rate limit and retry policy.
+package huaweicloud
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/response"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/retry"
+)
+
+// Defaults of the provider's huaweicloud block.
+const (
+	DefaultRequestsPerSecond = 10
+	DefaultMaxRetries        = 5
+	requestTimeout           = 60 * time.Second
+)
+
+// ActionListAppWhitelistEvent is the one HSS action the provider calls.
+const ActionListAppWhitelistEvent = "ListAppWhitelistEvent"
+
+// DefaultEndpoint is the HSS endpoint of a region.
+func DefaultEndpoint(region string) string {
+	return "https://hss." + region + ".myhuaweicloud.com"
+}
+
+// Target says where a request goes: empty fields mean the client's defaults.
+type Target struct {
+	Region    string
+	ProjectID string
+}
+
+// PageLister reads one page of events; the paging in ReadEvents runs on it, and
+// tests and benchmarks can swap it.
+type PageLister interface {
+	ListAppWhitelistEventPage(ctx context.Context, target Target, req *ListAppWhitelistEventRequest) (*ListAppWhitelistEventResponse, error)
+}
+
+// Config is the resolved huaweicloud block.
+type Config struct {
+	AccessKey, SecretKey, SecurityToken string
+	Region                              string
+	ProjectID                           string
+	Endpoint                            string // full URL; "" derives it from the region
+	RequestsPerSecond                   float64
+	MaxRetries                          int
+	// Transport, when set, carries the requests (tests and benchmarks).
+	Transport http.RoundTripper
+}
+
+// Client implements PageLister. One per provider instance: its limiter is shared by every read.
+type Client struct {
+	config  Config
+	policy  *retry.Policy
+	mu      sync.Mutex
+	clients map[string]*core.HcHttpClient // by endpoint and project
+}
+
+var _ PageLister = (*Client)(nil)
+
+// NewClient checks the endpoint and builds the client; no request is made.
+func NewClient(cfg Config) (*Client, error) {
+	if cfg.Endpoint != "" {
+		if err := checkEndpoint(cfg.Endpoint); err != nil {
+			return nil, err
+		}
+	}
+	return &Client{
+		config:  cfg,
+		policy:  retry.NewPolicy(cfg.RequestsPerSecond, cfg.MaxRetries),
+		clients: map[string]*core.HcHttpClient{},
+	}, nil
+}
+
+func checkEndpoint(endpoint string) error {
+	u, err := url.Parse(endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("endpoint %q is not an http or https URL", endpoint)
+	}
+	return nil
+}
+
+// Resolve fills a target's empty fields with the client's defaults.
+func (c *Client) Resolve(t Target) Target {
+	if t.Region == "" {
+		t.Region = c.config.Region
+	}
+	if t.ProjectID == "" {
+		t.ProjectID = c.config.ProjectID
+	}
+	return t
+}
+
+func (c *Client) endpoint(t Target) string {
+	// An explicit endpoint wins unless a read overrides the region.
+	if c.config.Endpoint != "" && (t.Region == "" || t.Region == c.config.Region) {
+		return strings.TrimSuffix(c.config.Endpoint, "/")
+	}
+	return DefaultEndpoint(t.Region)
+}
+
+// hcClient returns the SDK client of an endpoint and project. The project id is
+// always given, so the SDK never calls IAM to look one up.
+func (c *Client) hcClient(endpoint, projectID string) (*core.HcHttpClient, error) {
+	key := endpoint + "\x00" + projectID
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if hc, ok := c.clients[key]; ok {
+		return hc, nil
+	}
+	cred, err := basic.NewCredentialsBuilder().
+		WithAk(c.config.AccessKey).
+		WithSk(c.config.SecretKey).
+		WithSecurityToken(c.config.SecurityToken).
+		WithProjectId(projectID).
+		SafeBuild()
+	if err != nil {
+		return nil, fmt.Errorf("building Huawei Cloud credentials: %w", err)
+	}
+	httpConfig := config.DefaultHttpConfig().WithTimeout(requestTimeout)
+	if c.config.Transport != nil {
+		httpConfig = httpConfig.WithHttpRoundTripper(c.config.Transport)
+	}
+	hc, err := core.NewHcHttpClientBuilder().
+		WithEndpoints([]string{endpoint}).
+		WithCredential(cred).
+		WithHttpConfig(httpConfig).
+		WithErrorHandler(errorHandler{}).
+		SafeBuild()
+	if err != nil {
+		return nil, fmt.Errorf("building the Huawei Cloud HSS client: %w", err)
+	}
+	c.clients[key] = hc
+	return hc, nil
+}
+
+// requestDef is built per call: the SDK decodes into the definition's response object.
+func requestDef() *def.HttpRequestDef {
+	b := def.NewHttpRequestDefBuilder().
+		WithMethod(http.MethodGet).
+		WithPath("/v5/{project_id}/app/event").
+		WithResponse(new(ListAppWhitelistEventResponse)).
+		WithContentType("application/json")
+	for _, f := range []struct{ name, tag string }{
+		{"EnterpriseProjectID", "enterprise_project_id"},
+		{"LastDays", "last_days"},
+		{"BeginTime", "begin_time"},
+		{"EndTime", "end_time"},
+		{"HostName", "host_name"},
+		{"HostIP", "host_ip"},
+		{"PrivateIP", "private_ip"},
+		{"HandleStatus", "handle_status"},
+		{"Offset", "offset"},
+		{"Limit", "limit"},
+	} {
+		b.WithRequestField(def.NewFieldDef().WithName(f.name).WithJsonTag(f.tag).WithLocationType(def.Query))
+	}
+	return b.Build()
+}
+
+// ListAppWhitelistEventPage implements PageLister: one signed request, retried
+// when throttled or faulty, abandoned at once when ctx is done.
+func (c *Client) ListAppWhitelistEventPage(ctx context.Context, target Target, req *ListAppWhitelistEventRequest) (*ListAppWhitelistEventResponse, error) {
+	target = c.Resolve(target)
+	hc, err := c.hcClient(c.endpoint(target), target.ProjectID)
+	if err != nil {
+		return nil, err
+	}
+	var out *ListAppWhitelistEventResponse
+	err = c.policy.Do(ctx, ActionListAppWhitelistEvent, func(ctx context.Context) error {
+		resp, err := syncWithContext(ctx, hc, req)
+		if err != nil {
+			return err
+		}
+		out = resp
+		return nil
+	}, classify)
+	return out, err
+}
+
+// syncWithContext runs the SDK's Sync, which takes no context, and stops
+// waiting when ctx is done. The abandoned call ends by the HTTP timeout.
+func syncWithContext(ctx context.Context, hc *core.HcHttpClient, req *ListAppWhitelistEventRequest) (*ListAppWhitelistEventResponse, error) {
+	type result struct {
+		resp any
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		resp, err := hc.Sync(req, requestDef())
+		done <- result{resp, err}
+	}()
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case r := <-done:
+		if r.err != nil {
+			return nil, r.err
+		}
+		resp, ok := r.resp.(*ListAppWhitelistEventResponse)
+		if !ok {
+			return nil, fmt.Errorf("unexpected response type %T", r.resp)
+		}
+		return resp, nil
+	}
+}
+
+// ServiceError is an error response of HSS: the SDK's error plus the
+// Retry-After the gateway sent, if any.
+type ServiceError struct {
+	*sdkerr.ServiceResponseError
+	RetryAfter time.Duration
+}
+
+func (e *ServiceError) Unwrap() error { return e.ServiceResponseError }
+
+type errorHandler struct{}
+
+func (errorHandler) HandleError(_ *request.DefaultHttpRequest, resp *response.DefaultHttpResponse) error {
+	if resp.GetStatusCode() < 400 {
+		return nil
+	}
+	retryAfter := resp.GetHeader("Retry-After")
+	return &ServiceError{
+		ServiceResponseError: sdkerr.NewServiceResponseError(resp.Response),
+		RetryAfter:           parseRetryAfter(retryAfter, time.Now()),
+	}
+}
+
+// parseRetryAfter reads delay-seconds or an HTTP date; anything else is zero.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil && secs > 0 {
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// classify retries throttling (429), server faults (5xx), connection errors and
+// truncated or undecodable bodies; never authentication or parameter errors.
+func classify(err error) retry.Verdict {
+	var se *sdkerr.ServiceResponseError
+	if errors.As(err, &se) {
+		v := retry.Verdict{RequestID: se.RequestId, Reason: fmt.Sprintf("HTTP %d %s", se.StatusCode, se.ErrorCode)}
+		var withHeader *ServiceError
+		if errors.As(err, &withHeader) {
+			v.After = withHeader.RetryAfter
+		}
+		// Status 200 here means the body could not be decoded: truncated in transit.
+		v.Retry = se.StatusCode == http.StatusTooManyRequests || se.StatusCode >= 500 || se.StatusCode < 300
+		return v
+	}
+	var credErr *sdkerr.CredentialsTypeError
+	if errors.As(err, &credErr) {
+		return retry.Verdict{}
+	}
+	// Connection refused or reset, timeouts, a body cut short.
+	return retry.Verdict{Retry: true, Reason: err.Error()}
+}

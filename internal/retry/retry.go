@@ -1,0 +1,106 @@
+// Package retry holds the call policy both cloud clients share: a token bucket
+// that every request of a provider instance waits on, and retries of transient
+// failures with capped exponential backoff and full jitter.
+package retry
+
+import (
+	"context"
+	"math/rand/v2"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"golang.org/x/time/rate"
+)
+
+const (
+	// DefaultBaseDelay and DefaultMaxDelay bound the backoff: seconds, never minutes.
+	DefaultBaseDelay = 250 * time.Millisecond
+	DefaultMaxDelay  = 8 * time.Second
+
+	// jitterMargin keeps the limiter a little under the configured rate so that
+	// network jitter cannot bunch requests past a server's per-second window.
+	jitterMargin = 0.98
+)
+
+// Verdict is what a client's classifier says about a failed call.
+type Verdict struct {
+	// Retry is true for throttling and transient faults only.
+	Retry bool
+	// After is the server's Retry-After, when it sent one.
+	After time.Duration
+	// RequestID and Reason go into the retry's log line.
+	RequestID string
+	Reason    string
+}
+
+// Policy is shared by every read of one provider instance for one cloud.
+type Policy struct {
+	Limiter    *rate.Limiter
+	MaxRetries int
+	BaseDelay  time.Duration
+	MaxDelay   time.Duration
+}
+
+// NewPolicy returns a policy allowing requestsPerSecond requests with no burst.
+func NewPolicy(requestsPerSecond float64, maxRetries int) *Policy {
+	return &Policy{
+		Limiter:    rate.NewLimiter(rate.Limit(requestsPerSecond*jitterMargin), 1),
+		MaxRetries: maxRetries,
+		BaseDelay:  DefaultBaseDelay,
+		MaxDelay:   DefaultMaxDelay,
+	}
+}
+
+// Do runs call under the limiter, retrying while classify says so and attempts
+// remain. It returns the last error, or the context's error once ctx is done.
+func (p *Policy) Do(ctx context.Context, action string, call func(context.Context) error, classify func(error) Verdict) error {
+	for attempt := 0; ; attempt++ {
+		if err := p.Limiter.Wait(ctx); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return err
+		}
+		err := call(ctx)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		verdict := classify(err)
+		if !verdict.Retry || attempt >= p.MaxRetries {
+			return err
+		}
+		wait := p.backoff(attempt)
+		if verdict.After > wait {
+			wait = verdict.After
+		}
+		tflog.Debug(ctx, "retrying request", map[string]any{
+			"action":     action,
+			"attempt":    attempt + 1,
+			"max":        p.MaxRetries,
+			"wait":       wait.String(),
+			"request_id": verdict.RequestID,
+			"reason":     verdict.Reason,
+		})
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return ctx.Err()
+		case <-timer.C:
+		}
+	}
+}
+
+// backoff is "full jitter": a uniform wait in [0, min(max, base*2^attempt)].
+func (p *Policy) backoff(attempt int) time.Duration {
+	ceiling := p.MaxDelay
+	if attempt < 30 {
+		if d := p.BaseDelay << attempt; d > 0 && d < ceiling {
+			ceiling = d
+		}
+	}
+	return rand.N(ceiling + 1)
+}

@@ -1,0 +1,82 @@
+package retry
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+var errTransient = errors.New("transient")
+
+func fastPolicy(maxRetries int) *Policy {
+	p := NewPolicy(1000, maxRetries)
+	p.BaseDelay, p.MaxDelay = time.Millisecond, 2*time.Millisecond
+	return p
+}
+
+func retryTransient(err error) Verdict { return Verdict{Retry: errors.Is(err, errTransient)} }
+
+func TestDoRetriesTransientUntilSuccess(t *testing.T) {
+	calls := 0
+	err := fastPolicy(5).Do(context.Background(), "Test", func(context.Context) error {
+		calls++
+		if calls < 3 {
+			return errTransient
+		}
+		return nil
+	}, retryTransient)
+	if err != nil || calls != 3 {
+		t.Fatalf("err = %v, calls = %d; want nil after 3 calls", err, calls)
+	}
+}
+
+func TestDoStopsAtMaxRetries(t *testing.T) {
+	calls := 0
+	err := fastPolicy(2).Do(context.Background(), "Test", func(context.Context) error {
+		calls++
+		return errTransient
+	}, retryTransient)
+	if !errors.Is(err, errTransient) || calls != 3 {
+		t.Fatalf("err = %v, calls = %d; want the transient error after 1 call + 2 retries", err, calls)
+	}
+}
+
+func TestDoNeverRetriesPermanentErrors(t *testing.T) {
+	permanent := errors.New("signature")
+	calls := 0
+	err := fastPolicy(5).Do(context.Background(), "Test", func(context.Context) error {
+		calls++
+		return permanent
+	}, retryTransient)
+	if !errors.Is(err, permanent) || calls != 1 {
+		t.Fatalf("err = %v, calls = %d; want the permanent error after one call", err, calls)
+	}
+}
+
+func TestDoHonoursCancellationDuringBackoff(t *testing.T) {
+	p := NewPolicy(1000, 5)
+	p.BaseDelay, p.MaxDelay = time.Hour, time.Hour
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := p.Do(ctx, "Test", func(context.Context) error { return errTransient },
+		func(error) Verdict { return Verdict{Retry: true, After: time.Hour} })
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
+	}
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Fatalf("Do returned after %s, long after the context ended", elapsed)
+	}
+}
+
+func TestBackoffStaysUnderItsCeiling(t *testing.T) {
+	p := NewPolicy(1, 0)
+	for attempt := range 40 {
+		for range 50 {
+			if d := p.backoff(attempt); d < 0 || d > p.MaxDelay {
+				t.Fatalf("backoff(%d) = %s, outside [0, %s]", attempt, d, p.MaxDelay)
+			}
+		}
+	}
+}

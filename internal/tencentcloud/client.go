@@ -1,0 +1,168 @@
+// Package tencentcloud is the provider's client for Tencent Cloud TCSS: typed
+// requests sent through the SDK's common client, which signs them (TC3-HMAC-SHA256),
+// under the provider's rate limit and retry policy.
+package tencentcloud
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	tcerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
+	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/retry"
+)
+
+// Defaults of the provider's tencentcloud block.
+const (
+	DefaultRegion            = "ap-guangzhou"
+	DefaultEndpoint          = "https://tcss.tencentcloudapi.com"
+	DefaultRequestsPerSecond = 20
+	DefaultMaxRetries        = 5
+	requestTimeout           = 60 * time.Second
+)
+
+// API is what the data sources need from TCSS; tests can swap it.
+type API interface {
+	// DescribeAbnormalProcessDetail reads one event; region "" means the client's default.
+	DescribeAbnormalProcessDetail(ctx context.Context, region, eventID string) (*DescribeAbnormalProcessDetailResponseParams, error)
+	// Region is the region used when a read names none.
+	Region() string
+}
+
+// Config is the resolved tencentcloud block.
+type Config struct {
+	SecretID, SecretKey, SecurityToken string
+	Region                             string
+	Endpoint                           string // full URL; http allowed
+	RequestsPerSecond                  float64
+	MaxRetries                         int
+	// Transport, when set, carries the requests (tests and benchmarks).
+	Transport http.RoundTripper
+}
+
+// Client implements API. One per provider instance: its limiter is shared by every read.
+type Client struct {
+	config  Config
+	scheme  string // "HTTP" or "HTTPS"
+	host    string // host[:port][/path] as the SDK's HttpProfile.Endpoint wants it
+	policy  *retry.Policy
+	mu      sync.Mutex
+	regions map[string]*common.Client
+}
+
+var _ API = (*Client)(nil)
+
+// NewClient checks the endpoint and builds the client; no request is made.
+func NewClient(cfg Config) (*Client, error) {
+	u, err := url.Parse(cfg.Endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("endpoint %q is not an http or https URL", cfg.Endpoint)
+	}
+	return &Client{
+		config:  cfg,
+		scheme:  strings.ToUpper(u.Scheme),
+		host:    u.Host + strings.TrimSuffix(u.Path, "/"),
+		policy:  retry.NewPolicy(cfg.RequestsPerSecond, cfg.MaxRetries),
+		regions: map[string]*common.Client{},
+	}, nil
+}
+
+// Region implements API.
+func (c *Client) Region() string { return c.config.Region }
+
+// sdkClient returns the SDK client of a region: the SDK binds the region to the client.
+func (c *Client) sdkClient(region string) *common.Client {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if sc, ok := c.regions[region]; ok {
+		return sc
+	}
+	cp := profile.NewClientProfile()
+	cp.HttpProfile.Endpoint = c.host
+	cp.HttpProfile.Scheme = c.scheme
+	cp.HttpProfile.ReqTimeout = int(requestTimeout / time.Second)
+	// The provider owns retries and the rate limit; the SDK's own sleep ignores both.
+	cp.RateLimitExceededMaxRetries = 0
+	cp.NetworkFailureMaxRetries = 0
+	// The region breaker would switch to a backup host of Tencent's: never wanted
+	// with an explicit endpoint.
+	cp.DisableRegionBreaker = true
+	cred := common.NewTokenCredential(c.config.SecretID, c.config.SecretKey, c.config.SecurityToken)
+	sc := common.NewCommonClient(cred, region, cp)
+	if c.config.Transport != nil {
+		sc.WithHttpTransport(c.config.Transport)
+	}
+	c.regions[region] = sc
+	return sc
+}
+
+// DescribeAbnormalProcessDetail implements API.
+func (c *Client) DescribeAbnormalProcessDetail(ctx context.Context, region, eventID string) (*DescribeAbnormalProcessDetailResponseParams, error) {
+	if region == "" {
+		region = c.config.Region
+	}
+	sc := c.sdkClient(region)
+	var out *DescribeAbnormalProcessDetailResponseParams
+	err := c.policy.Do(ctx, ActionDescribeAbnormalProcessDetail, func(ctx context.Context) error {
+		req := &DescribeAbnormalProcessDetailRequest{BaseRequest: &tchttp.BaseRequest{}, EventId: &eventID}
+		req.Init().WithApiInfo(service, apiVersion, ActionDescribeAbnormalProcessDetail)
+		req.SetContext(ctx)
+		resp := &DescribeAbnormalProcessDetailResponse{BaseResponse: &tchttp.BaseResponse{}}
+		if err := sc.Send(req, resp); err != nil {
+			return err
+		}
+		if resp.Response == nil {
+			return tcerrors.NewTencentCloudSDKError("ClientError.ParseJsonError", "the response has no Response object", "")
+		}
+		out = resp.Response
+		return nil
+	}, classify)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+var httpStatusInMessage = regexp.MustCompile(`http status code: (\d{3})`)
+
+// classify retries throttling and transient faults, never authentication or parameter errors.
+func classify(err error) retry.Verdict {
+	var sdkErr *tcerrors.TencentCloudSDKError
+	if !errors.As(err, &sdkErr) {
+		return retry.Verdict{}
+	}
+	v := retry.Verdict{RequestID: sdkErr.RequestId, Reason: sdkErr.Code}
+	switch {
+	case strings.HasPrefix(sdkErr.Code, "RequestLimitExceeded"),
+		strings.HasPrefix(sdkErr.Code, "InternalError"),
+		sdkErr.Code == "ClientError.NetworkError",
+		// A truncated or non-JSON body (a gateway's HTML error page, a dropped
+		// connection mid-body) is a transient fault of the transport.
+		sdkErr.Code == "ClientError.IOError",
+		sdkErr.Code == "ClientError.ParseJsonError":
+		v.Retry = true
+	case sdkErr.Code == "ClientError.HttpStatusCodeError":
+		if m := httpStatusInMessage.FindStringSubmatch(sdkErr.Message); m != nil {
+			status, _ := strconv.Atoi(m[1])
+			v.Retry = status >= 500 || status == http.StatusTooManyRequests
+		}
+	}
+	return v
+}
+
+// IsNotFound reports whether the API said the object does not exist.
+func IsNotFound(err error) bool {
+	var sdkErr *tcerrors.TencentCloudSDKError
+	return errors.As(err, &sdkErr) && strings.HasPrefix(sdkErr.Code, "ResourceNotFound")
+}

@@ -1,0 +1,130 @@
+package tencentcloud
+
+import (
+	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
+)
+
+// The TCSS product module is not on the Go module proxy, so the request and
+// response of DescribeAbnormalProcessDetail (version 2020-11-01) are typed here
+// and sent through the SDK's common client. Every field is a pointer: absent or
+// null in the response stays nil, and becomes null in Terraform state.
+
+const (
+	service    = "tcss"
+	apiVersion = "2020-11-01"
+	// ActionDescribeAbnormalProcessDetail is the one TCSS action the provider calls.
+	ActionDescribeAbnormalProcessDetail = "DescribeAbnormalProcessDetail"
+)
+
+// DescribeAbnormalProcessDetailRequest is the action's request body.
+type DescribeAbnormalProcessDetailRequest struct {
+	*tchttp.BaseRequest
+
+	EventId *string `json:"EventId,omitnil,omitempty" name:"EventId"`
+}
+
+// DescribeAbnormalProcessDetailResponse is the action's response envelope.
+type DescribeAbnormalProcessDetailResponse struct {
+	*tchttp.BaseResponse
+
+	Response *DescribeAbnormalProcessDetailResponseParams `json:"Response"`
+}
+
+// DescribeAbnormalProcessDetailResponseParams holds the response's fields.
+type DescribeAbnormalProcessDetailResponseParams struct {
+	EventBaseInfo       *RunTimeEventBaseInfo            `json:"EventBaseInfo"`
+	ProcessInfo         *ProcessDetailInfo               `json:"ProcessInfo"`
+	ParentProcessInfo   *ProcessDetailBaseInfo           `json:"ParentProcessInfo"`
+	EventDetail         *AbnormalProcessEventDescription `json:"EventDetail"`
+	AncestorProcessInfo *ProcessBaseInfo                 `json:"AncestorProcessInfo"`
+	RequestId           *string                          `json:"RequestId"`
+}
+
+// RunTimeEventBaseInfo is the event's base information (32 fields).
+type RunTimeEventBaseInfo struct {
+	EventId                      *string `json:"EventId"`
+	FoundTime                    *string `json:"FoundTime"`
+	ContainerId                  *string `json:"ContainerId"`
+	ContainerName                *string `json:"ContainerName"`
+	ImageId                      *string `json:"ImageId"`
+	ImageName                    *string `json:"ImageName"`
+	NodeName                     *string `json:"NodeName"`
+	Status                       *string `json:"Status"`
+	EventName                    *string `json:"EventName"`
+	EventType                    *string `json:"EventType"`
+	EventCount                   *int64  `json:"EventCount"`
+	LatestFoundTime              *string `json:"LatestFoundTime"`
+	HostIP                       *string `json:"HostIP"`
+	ClientIP                     *string `json:"ClientIP"`
+	ContainerNetStatus           *string `json:"ContainerNetStatus"`
+	ContainerNetSubStatus        *string `json:"ContainerNetSubStatus"`
+	ContainerIsolateOperationSrc *string `json:"ContainerIsolateOperationSrc"`
+	NodeID                       *string `json:"NodeID"`
+	NodeType                     *string `json:"NodeType"`
+	NodeSubNetID                 *string `json:"NodeSubNetID"`
+	NodeSubNetName               *string `json:"NodeSubNetName"`
+	NodeSubNetCIDR               *string `json:"NodeSubNetCIDR"`
+	PodName                      *string `json:"PodName"`
+	PodIP                        *string `json:"PodIP"`
+	PodStatus                    *string `json:"PodStatus"`
+	ClusterID                    *string `json:"ClusterID"`
+	ClusterName                  *string `json:"ClusterName"`
+	NodeUniqueID                 *string `json:"NodeUniqueID"`
+	HostID                       *string `json:"HostID"`
+	Namespace                    *string `json:"Namespace"`
+	WorkloadType                 *string `json:"WorkloadType"`
+	ContainerStatus              *string `json:"ContainerStatus"`
+}
+
+// ProcessDetailInfo describes the abnormal process itself.
+type ProcessDetailInfo struct {
+	ProcessName      *string `json:"ProcessName"`
+	ProcessAuthority *string `json:"ProcessAuthority"`
+	// ProcessId is unsigned 64-bit in the API: no pid overflows it.
+	ProcessId        *uint64 `json:"ProcessId"`
+	ProcessStartUser *string `json:"ProcessStartUser"`
+	ProcessUserGroup *string `json:"ProcessUserGroup"`
+	ProcessPath      *string `json:"ProcessPath"`
+	ProcessTree      *string `json:"ProcessTree"`
+	ProcessMd5       *string `json:"ProcessMd5"`
+	ProcessParam     *string `json:"ProcessParam"`
+}
+
+// ProcessDetailBaseInfo describes the parent process.
+type ProcessDetailBaseInfo struct {
+	ProcessName      *string `json:"ProcessName"`
+	ProcessId        *uint64 `json:"ProcessId"`
+	ProcessStartUser *string `json:"ProcessStartUser"`
+	ProcessUserGroup *string `json:"ProcessUserGroup"`
+	ProcessPath      *string `json:"ProcessPath"`
+	ProcessParam     *string `json:"ProcessParam"`
+}
+
+// ProcessBaseInfo describes the ancestor process.
+type ProcessBaseInfo struct {
+	ProcessStartUser *string `json:"ProcessStartUser"`
+	ProcessUserGroup *string `json:"ProcessUserGroup"`
+	ProcessPath      *string `json:"ProcessPath"`
+	ProcessParam     *string `json:"ProcessParam"`
+}
+
+// AbnormalProcessEventDescription is the event's description and matched rule.
+type AbnormalProcessEventDescription struct {
+	Description   *string                       `json:"Description"`
+	Solution      *string                       `json:"Solution"`
+	Remark        *string                       `json:"Remark"`
+	MatchRule     *AbnormalProcessChildRuleInfo `json:"MatchRule"`
+	RuleName      *string                       `json:"RuleName"`
+	RuleId        *string                       `json:"RuleId"`
+	OperationTime *string                       `json:"OperationTime"`
+	GroupName     *string                       `json:"GroupName"`
+}
+
+// AbnormalProcessChildRuleInfo is the rule the process matched.
+type AbnormalProcessChildRuleInfo struct {
+	RuleMode    *string `json:"RuleMode"`
+	ProcessPath *string `json:"ProcessPath"`
+	RuleId      *string `json:"RuleId"`
+	RuleLevel   *string `json:"RuleLevel"`
+	CmdLine     *string `json:"CmdLine"`
+}

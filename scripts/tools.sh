@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Builds the CLIs the tests and the demo drive, from the Go module proxy, into .tools/.
+# Each tool is skipped when its binary is already there, so CI caches and reruns are cheap.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+tools="$root/.tools"
+mkdir -p "$tools"
+
+TERRAFORM_VERSION=${TERRAFORM_VERSION:-1.5.7}
+OPENTOFU_VERSION=${OPENTOFU_VERSION:-1.12.6}
+
+build_terraform() {
+  local bin="$tools/terraform"
+  if [ -x "$bin" ] && "$bin" version 2>/dev/null | grep -q "v$TERRAFORM_VERSION"; then return; fi
+  echo "tools: building Terraform $TERRAFORM_VERSION (a few minutes)" >&2
+  GOBIN="$tools" GOFLAGS=-buildvcs=false go install "github.com/hashicorp/terraform@v$TERRAFORM_VERSION"
+}
+
+build_tofu() {
+  local bin="$tools/tofu"
+  if [ -x "$bin" ] && "$bin" version 2>/dev/null | grep -q "v$OPENTOFU_VERSION"; then return; fi
+  echo "tools: building OpenTofu $OPENTOFU_VERSION (a few minutes)" >&2
+  local dir src work
+  dir=$(cd "$tools" && go mod download -json "github.com/opentofu/opentofu@v$OPENTOFU_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -n "$dir" ] || { echo "tools: go mod download did not report a directory for opentofu" >&2; exit 1; }
+  work=$(mktemp -d)
+  cp -r "$dir" "$work/src"
+  chmod -R u+w "$work/src"
+  (cd "$work/src" && GOFLAGS=-buildvcs=false go build -trimpath \
+    -ldflags "-X github.com/opentofu/opentofu/version.dev=no" -o "$bin" ./cmd/tofu)
+  rm -rf "$work"
+}
+
+case "${1:-all}" in
+  terraform) build_terraform ;;
+  tofu) build_tofu ;;
+  all) build_terraform; build_tofu ;;
+  *) echo "usage: $0 [terraform|tofu|all]" >&2; exit 2 ;;
+esac
