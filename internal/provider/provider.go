@@ -1,0 +1,366 @@
+// Package provider is the cwpp provider: its configuration, the clients it
+// builds from it, and its data sources.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/tencentcloud"
+)
+
+// Environment variables: the names users of the vendors' own providers export.
+const (
+	envTencentSecretID      = "TENCENTCLOUD_SECRET_ID"
+	envTencentSecretKey     = "TENCENTCLOUD_SECRET_KEY"
+	envTencentSecurityToken = "TENCENTCLOUD_SECURITY_TOKEN"
+	envTencentRegion        = "TENCENTCLOUD_REGION"
+	envTencentEndpoint      = "TENCENTCLOUD_TCSS_ENDPOINT"
+
+	envHuaweiAccessKey     = "HW_ACCESS_KEY"
+	envHuaweiSecretKey     = "HW_SECRET_KEY"
+	envHuaweiSecurityToken = "HW_SECURITY_TOKEN"
+	envHuaweiRegion        = "HW_REGION_NAME"
+	envHuaweiProjectID     = "HW_PROJECT_ID"
+	envHuaweiEndpoint      = "HW_HSS_ENDPOINT"
+)
+
+var (
+	_ provider.Provider              = (*cwppProvider)(nil)
+	_ provider.ProviderWithFunctions = (*cwppProvider)(nil)
+)
+
+// New returns a constructor of the provider at a version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &cwppProvider{version: version} }
+}
+
+type cwppProvider struct {
+	version string
+}
+
+type providerModel struct {
+	TencentCloud *tencentCloudModel `tfsdk:"tencentcloud"`
+	HuaweiCloud  *huaweiCloudModel  `tfsdk:"huaweicloud"`
+}
+
+type tencentCloudModel struct {
+	SecretID          types.String `tfsdk:"secret_id"`
+	SecretKey         types.String `tfsdk:"secret_key"`
+	SecurityToken     types.String `tfsdk:"security_token"`
+	Region            types.String `tfsdk:"region"`
+	Endpoint          types.String `tfsdk:"endpoint"`
+	RequestsPerSecond types.Int64  `tfsdk:"requests_per_second"`
+	MaxRetries        types.Int64  `tfsdk:"max_retries"`
+}
+
+type huaweiCloudModel struct {
+	AccessKey         types.String `tfsdk:"access_key"`
+	SecretKey         types.String `tfsdk:"secret_key"`
+	SecurityToken     types.String `tfsdk:"security_token"`
+	Region            types.String `tfsdk:"region"`
+	ProjectID         types.String `tfsdk:"project_id"`
+	Endpoint          types.String `tfsdk:"endpoint"`
+	RequestsPerSecond types.Int64  `tfsdk:"requests_per_second"`
+	MaxRetries        types.Int64  `tfsdk:"max_retries"`
+}
+
+func (p *cwppProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "cwpp"
+	resp.Version = p.version
+}
+
+func (p *cwppProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
+	endpoint := []validator.String{httpURL{}}
+	rps := []validator.Int64{int64validator.AtLeast(1)}
+	retries := []validator.Int64{int64validator.AtLeast(0)}
+	resp.Schema = schema.Schema{
+		Description: "Reads runtime security events from Tencent Cloud TCSS and Huawei Cloud HSS. Configure the cloud " +
+			"whose data sources you use; each setting falls back to the environment variable named in its description.",
+		Attributes: map[string]schema.Attribute{
+			"tencentcloud": schema.SingleNestedAttribute{
+				Optional:    true,
+				Description: "Tencent Cloud credentials and limits, needed by the `cwpp_tcss_*` data sources.",
+				Attributes: map[string]schema.Attribute{
+					"secret_id": schema.StringAttribute{
+						Optional: true, Validators: nonEmpty,
+						Description: "Secret id. Environment variable: `" + envTencentSecretID + "`.",
+					},
+					"secret_key": schema.StringAttribute{
+						Optional: true, Sensitive: true, Validators: nonEmpty,
+						Description: "Secret key. Environment variable: `" + envTencentSecretKey + "`.",
+					},
+					"security_token": schema.StringAttribute{
+						Optional: true, Sensitive: true,
+						Description: "Security token of temporary credentials. Environment variable: `" + envTencentSecurityToken + "`.",
+					},
+					"region": schema.StringAttribute{
+						Optional: true, Validators: nonEmpty,
+						Description: "Region. Environment variable: `" + envTencentRegion + "` (default: `" + tencentcloud.DefaultRegion + "`).",
+					},
+					"endpoint": schema.StringAttribute{
+						Optional: true, Validators: endpoint,
+						Description: "Full URL of the TCSS API; `http` is allowed. Environment variable: `" + envTencentEndpoint +
+							"` (default: `" + tencentcloud.DefaultEndpoint + "`).",
+					},
+					"requests_per_second": schema.Int64Attribute{
+						Optional: true, Validators: rps,
+						Description: fmt.Sprintf("Client-side request rate shared by every read of this provider (default: %d, the API's quota).",
+							tencentcloud.DefaultRequestsPerSecond),
+					},
+					"max_retries": schema.Int64Attribute{
+						Optional: true, Validators: retries,
+						Description: fmt.Sprintf("Retries of throttled requests and transient faults (default: %d).", tencentcloud.DefaultMaxRetries),
+					},
+				},
+			},
+			"huaweicloud": schema.SingleNestedAttribute{
+				Optional:    true,
+				Description: "Huawei Cloud credentials and limits, needed by the `cwpp_hss_*` data sources.",
+				Attributes: map[string]schema.Attribute{
+					"access_key": schema.StringAttribute{
+						Optional: true, Validators: nonEmpty,
+						Description: "Access key (AK). Environment variable: `" + envHuaweiAccessKey + "`.",
+					},
+					"secret_key": schema.StringAttribute{
+						Optional: true, Sensitive: true, Validators: nonEmpty,
+						Description: "Secret key (SK). Environment variable: `" + envHuaweiSecretKey + "`.",
+					},
+					"security_token": schema.StringAttribute{
+						Optional: true, Sensitive: true,
+						Description: "Security token of temporary credentials. Environment variable: `" + envHuaweiSecurityToken + "`.",
+					},
+					"region": schema.StringAttribute{
+						Optional: true, Validators: nonEmpty,
+						Description: "Region, such as `cn-north-4`. Environment variable: `" + envHuaweiRegion +
+							"`. Required unless `endpoint` is set.",
+					},
+					"project_id": schema.StringAttribute{
+						Optional: true, Validators: nonEmpty,
+						Description: "Project id; required, as the provider makes no IAM look-up. Environment variable: `" + envHuaweiProjectID + "`.",
+					},
+					"endpoint": schema.StringAttribute{
+						Optional: true, Validators: endpoint,
+						Description: "Full URL of the HSS API; `http` is allowed. Environment variable: `" + envHuaweiEndpoint +
+							"` (default: `https://hss.<region>.myhuaweicloud.com`).",
+					},
+					"requests_per_second": schema.Int64Attribute{
+						Optional: true, Validators: rps,
+						Description: fmt.Sprintf("Client-side request rate shared by every read of this provider (default: %d).",
+							huaweicloud.DefaultRequestsPerSecond),
+					},
+					"max_retries": schema.Int64Attribute{
+						Optional: true, Validators: retries,
+						Description: fmt.Sprintf("Retries of throttled requests and transient faults (default: %d).", huaweicloud.DefaultMaxRetries),
+					},
+				},
+			},
+		},
+	}
+}
+
+func (p *cwppProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var config providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data := &providerData{}
+	data.tencent = configureTencent(config.TencentCloud, resp)
+	data.huawei = configureHuawei(config.HuaweiCloud, resp)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tflog.Debug(ctx, "configured cwpp provider", map[string]any{
+		"tencentcloud": data.tencent != nil, "huaweicloud": data.huawei != nil,
+	})
+	resp.DataSourceData = data
+}
+
+// setting resolves one string setting: the configuration wins, then the environment.
+type setting struct {
+	value    types.String
+	env      string
+	resolved string
+}
+
+func (s *setting) resolve(block string, name string, resp *provider.ConfigureResponse) {
+	if s.value.IsUnknown() {
+		resp.Diagnostics.AddAttributeError(path.Root(block).AtName(name), "Unknown "+block+"."+name,
+			"The provider cannot be configured with a value known only after apply. Set it statically or use the "+
+				s.env+" environment variable.")
+		return
+	}
+	if !s.value.IsNull() {
+		s.resolved = s.value.ValueString()
+		return
+	}
+	if s.env != "" {
+		s.resolved = os.Getenv(s.env)
+	}
+}
+
+func int64Setting(v types.Int64, def int64, block, name string, resp *provider.ConfigureResponse) int64 {
+	if v.IsUnknown() {
+		resp.Diagnostics.AddAttributeError(path.Root(block).AtName(name), "Unknown "+block+"."+name,
+			"The provider cannot be configured with a value known only after apply.")
+	}
+	if v.IsNull() || v.IsUnknown() {
+		return def
+	}
+	return v.ValueInt64()
+}
+
+func missing(resp *provider.ConfigureResponse, block, name, env, what string) {
+	resp.Diagnostics.AddAttributeError(path.Root(block).AtName(name), "Missing "+block+"."+name,
+		fmt.Sprintf("The %s is required to use this cloud. Set %s.%s in the provider block or the %s environment variable.",
+			what, block, name, env))
+}
+
+// configureTencent returns nil when Tencent Cloud is not configured at all:
+// no block and no credentials in the environment.
+func configureTencent(m *tencentCloudModel, resp *provider.ConfigureResponse) tencentcloud.API {
+	const block = "tencentcloud"
+	if m == nil {
+		if os.Getenv(envTencentSecretID) == "" && os.Getenv(envTencentSecretKey) == "" {
+			return nil
+		}
+		m = &tencentCloudModel{}
+	}
+	id := setting{value: m.SecretID, env: envTencentSecretID}
+	key := setting{value: m.SecretKey, env: envTencentSecretKey}
+	token := setting{value: m.SecurityToken, env: envTencentSecurityToken}
+	region := setting{value: m.Region, env: envTencentRegion}
+	endpoint := setting{value: m.Endpoint, env: envTencentEndpoint}
+	id.resolve(block, "secret_id", resp)
+	key.resolve(block, "secret_key", resp)
+	token.resolve(block, "security_token", resp)
+	region.resolve(block, "region", resp)
+	endpoint.resolve(block, "endpoint", resp)
+	rps := int64Setting(m.RequestsPerSecond, tencentcloud.DefaultRequestsPerSecond, block, "requests_per_second", resp)
+	retries := int64Setting(m.MaxRetries, tencentcloud.DefaultMaxRetries, block, "max_retries", resp)
+	if id.resolved == "" {
+		missing(resp, block, "secret_id", envTencentSecretID, "Tencent Cloud secret id")
+	}
+	if key.resolved == "" {
+		missing(resp, block, "secret_key", envTencentSecretKey, "Tencent Cloud secret key")
+	}
+	if region.resolved == "" {
+		region.resolved = tencentcloud.DefaultRegion
+	}
+	if endpoint.resolved == "" {
+		endpoint.resolved = tencentcloud.DefaultEndpoint
+	}
+	if resp.Diagnostics.HasError() {
+		return nil
+	}
+	client, err := tencentcloud.NewClient(tencentcloud.Config{
+		SecretID: id.resolved, SecretKey: key.resolved, SecurityToken: token.resolved,
+		Region: region.resolved, Endpoint: endpoint.resolved,
+		RequestsPerSecond: float64(rps), MaxRetries: int(retries),
+	})
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root(block).AtName("endpoint"), "Invalid tencentcloud.endpoint", err.Error())
+		return nil
+	}
+	return client
+}
+
+// configureHuawei returns nil when Huawei Cloud is not configured at all.
+func configureHuawei(m *huaweiCloudModel, resp *provider.ConfigureResponse) *huaweicloud.Client {
+	const block = "huaweicloud"
+	if m == nil {
+		if os.Getenv(envHuaweiAccessKey) == "" && os.Getenv(envHuaweiSecretKey) == "" {
+			return nil
+		}
+		m = &huaweiCloudModel{}
+	}
+	ak := setting{value: m.AccessKey, env: envHuaweiAccessKey}
+	sk := setting{value: m.SecretKey, env: envHuaweiSecretKey}
+	token := setting{value: m.SecurityToken, env: envHuaweiSecurityToken}
+	region := setting{value: m.Region, env: envHuaweiRegion}
+	project := setting{value: m.ProjectID, env: envHuaweiProjectID}
+	endpoint := setting{value: m.Endpoint, env: envHuaweiEndpoint}
+	for _, s := range []struct {
+		s    *setting
+		name string
+	}{{&ak, "access_key"}, {&sk, "secret_key"}, {&token, "security_token"}, {&region, "region"}, {&project, "project_id"}, {&endpoint, "endpoint"}} {
+		s.s.resolve(block, s.name, resp)
+	}
+	rps := int64Setting(m.RequestsPerSecond, huaweicloud.DefaultRequestsPerSecond, block, "requests_per_second", resp)
+	retries := int64Setting(m.MaxRetries, huaweicloud.DefaultMaxRetries, block, "max_retries", resp)
+	if ak.resolved == "" {
+		missing(resp, block, "access_key", envHuaweiAccessKey, "Huawei Cloud access key")
+	}
+	if sk.resolved == "" {
+		missing(resp, block, "secret_key", envHuaweiSecretKey, "Huawei Cloud secret key")
+	}
+	if project.resolved == "" {
+		missing(resp, block, "project_id", envHuaweiProjectID, "Huawei Cloud project id")
+	}
+	if region.resolved == "" && endpoint.resolved == "" {
+		missing(resp, block, "region", envHuaweiRegion, "Huawei Cloud region (or an endpoint)")
+	}
+	if resp.Diagnostics.HasError() {
+		return nil
+	}
+	client, err := huaweicloud.NewClient(huaweicloud.Config{
+		AccessKey: ak.resolved, SecretKey: sk.resolved, SecurityToken: token.resolved,
+		Region: region.resolved, ProjectID: project.resolved, Endpoint: endpoint.resolved,
+		RequestsPerSecond: float64(rps), MaxRetries: int(retries),
+	})
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root(block).AtName("endpoint"), "Invalid huaweicloud.endpoint", err.Error())
+		return nil
+	}
+	return client
+}
+
+func (p *cwppProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewTCSSAbnormalProcessDataSource,
+		NewHSSAppWhitelistEventsDataSource,
+	}
+}
+
+func (p *cwppProvider) Resources(_ context.Context) []func() resource.Resource { return nil }
+
+func (p *cwppProvider) Functions(_ context.Context) []func() function.Function {
+	return []func() function.Function{NewParseProcessTreeFunction}
+}
+
+// httpURL validates an endpoint: an absolute http or https URL with a host.
+type httpURL struct{}
+
+func (httpURL) Description(context.Context) string {
+	return "value must be an absolute http or https URL"
+}
+
+func (v httpURL) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v httpURL) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	u, err := url.Parse(req.ConfigValue.ValueString())
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid endpoint URL",
+			fmt.Sprintf("%s: %q is not an absolute http or https URL with a host.", req.Path, req.ConfigValue.ValueString()))
+	}
+}

@@ -1,0 +1,42 @@
+package provider
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/tencentcloud"
+)
+
+// providerData is what Configure hands to the data sources: one client per
+// configured cloud, nil for a cloud that is not configured.
+type providerData struct {
+	tencent tencentcloud.API
+	huawei  *huaweicloud.Client
+}
+
+// toProviderData type-checks ProviderData for every data source. It returns
+// nil, without error, before the provider is configured.
+func toProviderData(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *providerData {
+	if req.ProviderData == nil {
+		return nil
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", req.ProviderData))
+		return nil
+	}
+	return data
+}
+
+const (
+	tencentNotConfigured = "This data source reads Tencent Cloud TCSS, and the provider has no Tencent Cloud credentials. " +
+		"Set tencentcloud.secret_id and tencentcloud.secret_key in the provider block, or the environment variables " +
+		envTencentSecretID + " and " + envTencentSecretKey + "."
+	huaweiNotConfigured = "This data source reads Huawei Cloud HSS, and the provider has no Huawei Cloud credentials. " +
+		"Set huaweicloud.access_key, huaweicloud.secret_key, huaweicloud.project_id and huaweicloud.region in the provider " +
+		"block, or the environment variables " + envHuaweiAccessKey + ", " + envHuaweiSecretKey + ", " + envHuaweiProjectID +
+		" and " + envHuaweiRegion + "."
+)

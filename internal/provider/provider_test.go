@@ -1,0 +1,235 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/localcloud"
+)
+
+// testProviderFactories serve the provider in-process to the real CLI that
+// terraform-plugin-testing drives (TF_ACC_TERRAFORM_PATH picks Terraform or OpenTofu).
+var testProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"cwpp": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// providerEnv lists every variable the provider reads, so tests can clear them.
+var providerEnv = []string{
+	envTencentSecretID, envTencentSecretKey, envTencentSecurityToken, envTencentRegion, envTencentEndpoint,
+	envHuaweiAccessKey, envHuaweiSecretKey, envHuaweiSecurityToken, envHuaweiRegion, envHuaweiProjectID, envHuaweiEndpoint,
+}
+
+func TestMain(m *testing.M) {
+	// The machine may point TF_CLI_CONFIG_FILE at a file that does not exist:
+	// the tests run with an empty CLI configuration of their own.
+	dir, err := os.MkdirTemp("", "cwpp-cli-config")
+	if err != nil {
+		panic(err)
+	}
+	cliConfig := filepath.Join(dir, "terraformrc")
+	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
+		panic(err)
+	}
+	os.Setenv("TF_CLI_CONFIG_FILE", cliConfig)
+	os.Setenv("CHECKPOINT_DISABLE", "1")
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// startLocalCloud runs a local cloud for one test.
+func startLocalCloud(t *testing.T, cfg localcloud.Config) *localcloud.Server {
+	t.Helper()
+	srv, err := localcloud.Start(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return srv
+}
+
+// clearProviderEnv unsets the provider's variables for one (non-parallel) test.
+func clearProviderEnv(t *testing.T) {
+	for _, name := range providerEnv {
+		t.Setenv(name, "")
+	}
+}
+
+// providerConfig configures both clouds against a local cloud; extra is added
+// inside each block, such as "max_retries = 0".
+func providerConfig(srv *localcloud.Server, tencentExtra, huaweiExtra string) string {
+	return fmt.Sprintf(`
+provider "cwpp" {
+  tencentcloud = {
+    secret_id  = %q
+    secret_key = %q
+    endpoint   = %q
+    %s
+  }
+  huaweicloud = {
+    access_key = %q
+    secret_key = %q
+    project_id = %q
+    region     = "cn-north-4"
+    endpoint   = %q
+    %s
+  }
+}
+`, localcloud.TencentSecretID, localcloud.TencentSecretKey, srv.URL(), tencentExtra,
+		localcloud.HuaweiAccessKey, localcloud.HuaweiSecretKey, localcloud.HuaweiProjectID, srv.URL(), huaweiExtra)
+}
+
+const referenceEventConfig = `
+data "cwpp_tcss_abnormal_process" "ref" {
+  event_id = "5202566"
+}
+`
+
+var referenceEventRead = statecheck.ExpectKnownValue("data.cwpp_tcss_abnormal_process.ref",
+	tfjsonpath.New("process_info").AtMapKey("process_id"), knownvalue.Int64Exact(2907621))
+
+func TestAccProviderConfigFromEnvironmentOnly(t *testing.T) {
+	srv := startLocalCloud(t, localcloud.Config{})
+	clearProviderEnv(t)
+	t.Setenv(envTencentSecretID, localcloud.TencentSecretID)
+	t.Setenv(envTencentSecretKey, localcloud.TencentSecretKey)
+	t.Setenv(envTencentEndpoint, srv.URL())
+	t.Setenv(envTencentRegion, "ap-shanghai")
+	t.Setenv(envHuaweiAccessKey, localcloud.HuaweiAccessKey)
+	t.Setenv(envHuaweiSecretKey, localcloud.HuaweiSecretKey)
+	t.Setenv(envHuaweiProjectID, localcloud.HuaweiProjectID)
+	t.Setenv(envHuaweiEndpoint, srv.URL())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `provider "cwpp" {}` + referenceEventConfig + `
+data "cwpp_hss_app_whitelist_events" "all" {
+  last_days = 30
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				referenceEventRead,
+				statecheck.ExpectKnownValue("data.cwpp_tcss_abnormal_process.ref", tfjsonpath.New("region"), knownvalue.StringExact("ap-shanghai")),
+				statecheck.ExpectKnownValue("data.cwpp_hss_app_whitelist_events.all", tfjsonpath.New("total_num"), knownvalue.Int64Exact(0)),
+			},
+		}},
+	})
+}
+
+func TestAccProviderConfigHCLOverridesEnvironment(t *testing.T) {
+	srv := startLocalCloud(t, localcloud.Config{})
+	clearProviderEnv(t)
+	// Wrong values in the environment: the HCL ones must win.
+	t.Setenv(envTencentSecretKey, "wrong-key-from-env")
+	t.Setenv(envTencentEndpoint, "http://127.0.0.1:1")
+	t.Setenv(envTencentRegion, "ap-beijing")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerConfig(srv, `region = "ap-guangzhou"`, "") + referenceEventConfig,
+			ConfigStateChecks: []statecheck.StateCheck{
+				referenceEventRead,
+				statecheck.ExpectKnownValue("data.cwpp_tcss_abnormal_process.ref", tfjsonpath.New("region"), knownvalue.StringExact("ap-guangzhou")),
+			},
+		}},
+	})
+}
+
+func TestAccProviderConfigErrors(t *testing.T) {
+	srv := startLocalCloud(t, localcloud.Config{})
+	clearProviderEnv(t)
+	cases := []struct {
+		name, config string
+		want         *regexp.Regexp
+	}{
+		{
+			name: "missing secret key",
+			config: fmt.Sprintf(`provider "cwpp" {
+  tencentcloud = { secret_id = "AKIDx", endpoint = %q }
+}`, srv.URL()) + referenceEventConfig,
+			want: regexp.MustCompile(`(?s)Missing tencentcloud.secret_key.*TENCENTCLOUD_SECRET_KEY`),
+		},
+		{
+			name: "missing project id",
+			config: fmt.Sprintf(`provider "cwpp" {
+  huaweicloud = { access_key = "ak", secret_key = "sk", endpoint = %q }
+}`, srv.URL()) + referenceEventConfig,
+			want: regexp.MustCompile(`(?s)Missing huaweicloud.project_id.*HW_PROJECT_ID`),
+		},
+		{
+			name: "bad endpoint URL",
+			config: `provider "cwpp" {
+  tencentcloud = { secret_id = "AKIDx", secret_key = "k", endpoint = "tcss.example.com:443" }
+}` + referenceEventConfig,
+			want: regexp.MustCompile(`(?s)Invalid endpoint URL.*tencentcloud.endpoint`),
+		},
+		{
+			name: "requests_per_second zero",
+			config: `provider "cwpp" {
+  tencentcloud = { secret_id = "AKIDx", secret_key = "k", requests_per_second = 0 }
+}` + referenceEventConfig,
+			want: regexp.MustCompile(`(?s)requests_per_second.*at least 1`),
+		},
+		{
+			name: "negative max_retries",
+			config: `provider "cwpp" {
+  huaweicloud = { access_key = "ak", secret_key = "sk", project_id = "p", region = "cn-north-4", max_retries = -1 }
+}` + referenceEventConfig,
+			want: regexp.MustCompile(`(?s)max_retries.*at least 0`),
+		},
+		{
+			name: "empty region",
+			config: `provider "cwpp" {
+  tencentcloud = { secret_id = "AKIDx", secret_key = "k", region = "" }
+}` + referenceEventConfig,
+			want: regexp.MustCompile(`(?s)tencentcloud.region.*length`),
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviderFactories,
+				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: tc.want}},
+			})
+		})
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("the local cloud saw %d requests; configuration errors must stop before any request", n)
+	}
+}
+
+func TestAccProviderOneCloudWithoutTheOther(t *testing.T) {
+	srv := startLocalCloud(t, localcloud.Config{HSSEvents: 5})
+	clearProviderEnv(t)
+	huaweiOnly := fmt.Sprintf(`provider "cwpp" {
+  huaweicloud = { access_key = %q, secret_key = %q, project_id = %q, endpoint = %q }
+}
+`, localcloud.HuaweiAccessKey, localcloud.HuaweiSecretKey, localcloud.HuaweiProjectID, srv.URL())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: huaweiOnly + `data "cwpp_hss_app_whitelist_events" "all" { last_days = 30 }`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.cwpp_hss_app_whitelist_events.all", tfjsonpath.New("total_num"), knownvalue.Int64Exact(5)),
+				},
+			},
+			{
+				Config:      huaweiOnly + referenceEventConfig,
+				ExpectError: regexp.MustCompile(`(?s)Tencent Cloud is not configured.*TENCENTCLOUD_SECRET_ID.*TENCENTCLOUD_SECRET_KEY`),
+			},
+		},
+	})
+	if n := srv.RequestCount(localcloud.Tencent); n != 0 {
+		t.Errorf("TCSS saw %d requests from an unconfigured cloud", n)
+	}
+}
