@@ -188,7 +188,7 @@ func (s *Server) AddHSSEvents(n int, from, to time.Time, enterpriseProject strin
 	sortNewestFirst(s.hss)
 }
 
-// HSSEventTimes returns the occur_time of every HSS event, newest first.
+// HSSEventTimes maps the id of every HSS event to its occur_time (ms).
 func (s *Server) HSSEventTimes() map[string]int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -295,4 +295,19 @@ func dropConnection(w http.ResponseWriter) error {
 		return err
 	}
 	return conn.Close()
+}
+
+// AddHSSEventsAt adds one generated event at each of the given times (ms),
+// with ids "at-<ms>".
+func (s *Server) AddHSSEventsAt(times ...int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, ms := range times {
+		ev := generateHSSEvent(s.nextEvent, ms, s.cfg.HSSEnterpriseProject)
+		ev.id = fmt.Sprintf("at-%d", ms)
+		ev.raw = replaceEventID(ev.raw, ev.id)
+		s.hss = append(s.hss, ev)
+		s.nextEvent++
+	}
+	sortNewestFirst(s.hss)
 }
