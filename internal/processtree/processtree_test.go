@@ -62,7 +62,7 @@ func format(nodes []Node) string {
 	for _, n := range nodes {
 		b.WriteString(n.Name)
 		if n.PID != nil {
-			b.WriteString(fmt.Sprintf("#%d", *n.PID))
+			fmt.Fprintf(&b, "#%d", *n.PID)
 		}
 		b.WriteString(";")
 	}

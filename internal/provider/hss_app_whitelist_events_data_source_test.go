@@ -112,9 +112,9 @@ func TestAccHSSReferenceEvent(t *testing.T) {
 	})
 }
 
-// readsOf checks that every read made exactly perRead requests, of which
-// firstPages had offset 0, and returns how many reads there were.
-func readsOf(srv *localcloud.Server, firstPages, perRead int) (int, error) {
+// checkReads checks that every read so far made exactly perRead requests, of
+// which firstPages had offset 0 (one per time window).
+func checkReads(srv *localcloud.Server, firstPages, perRead int) error {
 	reqs := srv.Requests()
 	first := 0
 	for _, r := range reqs {
@@ -124,9 +124,9 @@ func readsOf(srv *localcloud.Server, firstPages, perRead int) (int, error) {
 	}
 	reads := first / firstPages
 	if reads == 0 || first%firstPages != 0 || len(reqs) != reads*perRead {
-		return reads, fmt.Errorf("%d requests with %d first pages: not %d reads of %d requests each", len(reqs), first, reads, perRead)
+		return fmt.Errorf("%d requests with %d first pages: not %d reads of %d requests each", len(reqs), first, reads, perRead)
 	}
-	return reads, nil
+	return nil
 }
 
 func TestAccHSSLastDaysReadsEveryPageOnce(t *testing.T) {
@@ -144,7 +144,7 @@ func TestAccHSSLastDaysReadsEveryPageOnce(t *testing.T) {
 				checkNewestFirstAndUnique(n),
 				func(*terraform.State) error {
 					// ceil(1234 / 200) = 7 requests per read, none past the last page.
-					if _, err := readsOf(srv, 1, 7); err != nil {
+					if err := checkReads(srv, 1, 7); err != nil {
 						return err
 					}
 					for _, r := range srv.Requests() {
@@ -211,7 +211,7 @@ output "ids" {
 				statecheck.ExpectKnownOutputValue("ids", knownvalue.SetExact(want)),
 			},
 			Check: resource.ComposeTestCheckFunc(checkNewestFirstAndUnique(len(want)), func(*terraform.State) error {
-				if _, err := readsOf(srv, 5, 5); err != nil {
+				if err := checkReads(srv, 5, 5); err != nil {
 					return err
 				}
 				return checkWindows(srv.Requests(), b, e, 5)

@@ -40,10 +40,13 @@ func TestMain(m *testing.M) {
 	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
 		panic(err)
 	}
-	os.Setenv("TF_CLI_CONFIG_FILE", cliConfig)
-	os.Setenv("CHECKPOINT_DISABLE", "1")
+	for name, value := range map[string]string{"TF_CLI_CONFIG_FILE": cliConfig, "CHECKPOINT_DISABLE": "1"} {
+		if err := os.Setenv(name, value); err != nil {
+			panic(err)
+		}
+	}
 	code := m.Run()
-	os.RemoveAll(dir)
+	_ = os.RemoveAll(dir)
 	os.Exit(code)
 }
 

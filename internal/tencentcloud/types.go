@@ -20,7 +20,7 @@ const (
 type DescribeAbnormalProcessDetailRequest struct {
 	*tchttp.BaseRequest
 
-	EventId *string `json:"EventId,omitnil,omitempty" name:"EventId"`
+	EventId *string `json:"EventId,omitempty" name:"EventId"`
 }
 
 // DescribeAbnormalProcessDetailResponse is the action's response envelope.
