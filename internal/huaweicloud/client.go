@@ -23,6 +23,7 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/retry"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/transport"
 )
 
 // Defaults of the provider's huaweicloud block.
@@ -30,6 +31,8 @@ const (
 	DefaultRequestsPerSecond = 10
 	DefaultMaxRetries        = 5
 	requestTimeout           = 60 * time.Second
+	// maxResponseBytes bounds one page of 200 events; real ones are under 1 MiB.
+	maxResponseBytes = 32 << 20
 )
 
 // ActionListAppWhitelistEvent is the one HSS action the provider calls.
@@ -66,10 +69,11 @@ type Config struct {
 
 // Client implements PageLister. One per provider instance: its limiter is shared by every read.
 type Client struct {
-	config  Config
-	policy  *retry.Policy
-	mu      sync.Mutex
-	clients map[string]*core.HcHttpClient // by endpoint and project
+	config    Config
+	policy    *retry.Policy
+	transport http.RoundTripper
+	mu        sync.Mutex
+	clients   map[string]*core.HcHttpClient // by endpoint and project
 }
 
 var _ PageLister = (*Client)(nil)
@@ -81,10 +85,15 @@ func NewClient(cfg Config) (*Client, error) {
 			return nil, err
 		}
 	}
+	rt := cfg.Transport
+	if rt == nil {
+		rt = transport.New(maxResponseBytes)
+	}
 	return &Client{
-		config:  cfg,
-		policy:  retry.NewPolicy(cfg.RequestsPerSecond, cfg.MaxRetries),
-		clients: map[string]*core.HcHttpClient{},
+		transport: rt,
+		config:    cfg,
+		policy:    retry.NewPolicy(cfg.RequestsPerSecond, cfg.MaxRetries),
+		clients:   map[string]*core.HcHttpClient{},
 	}, nil
 }
 
@@ -133,10 +142,7 @@ func (c *Client) hcClient(endpoint, projectID string) (*core.HcHttpClient, error
 	if err != nil {
 		return nil, fmt.Errorf("building Huawei Cloud credentials: %w", err)
 	}
-	httpConfig := config.DefaultHttpConfig().WithTimeout(requestTimeout)
-	if c.config.Transport != nil {
-		httpConfig = httpConfig.WithHttpRoundTripper(c.config.Transport)
-	}
+	httpConfig := config.DefaultHttpConfig().WithTimeout(requestTimeout).WithHttpRoundTripper(c.transport)
 	hc, err := core.NewHcHttpClientBuilder().
 		WithEndpoints([]string{endpoint}).
 		WithCredential(cred).

@@ -63,8 +63,8 @@ type Result struct {
 // ReadEvents reads every page of every window of q. The first page of each
 // window gives its total; the remaining pages are fetched concurrently, at
 // most concurrency at a time, and none past the last page. Events that arrive
-// while paging shift offsets: a total that grows is followed up, and events
-// seen twice are kept once.
+// while paging shift offsets: the positions that shift left unread are read
+// again (see fillGaps), and events seen twice are kept once.
 func ReadEvents(ctx context.Context, lister PageLister, q Query, concurrency int) (*Result, error) {
 	base := ListAppWhitelistEventRequest{
 		EnterpriseProjectID: q.EnterpriseProjectID,
@@ -96,9 +96,8 @@ func ReadEvents(ctx context.Context, lister PageLister, q Query, concurrency int
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	// Follow up windows whose total grew while they were paged.
 	for i := range windows {
-		if err := reader.readGrowth(ctx, requests[i], &windows[i]); err != nil {
+		if err := reader.fillGaps(ctx, requests[i], &windows[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -108,14 +107,14 @@ func ReadEvents(ctx context.Context, lister PageLister, q Query, concurrency int
 	for i := range windows {
 		res.TotalNum += windows[i].firstTotal
 		for _, p := range windows[i].pages {
-			size += len(p)
+			size += len(p.events)
 		}
 	}
 	seen := make(map[string]struct{}, size)
 	res.Events = make([]AppWhitelistEventResponseInfo, 0, size)
 	for i := range windows {
 		for _, page := range windows[i].pages {
-			for _, ev := range page {
+			for _, ev := range page.events {
 				if ev.EventID != nil {
 					if _, dup := seen[*ev.EventID]; dup {
 						continue
@@ -141,8 +140,46 @@ func occurTime(e AppWhitelistEventResponseInfo) int64 {
 
 type windowPages struct {
 	firstTotal int64
-	maxTotal   atomic.Int64
-	pages      [][]AppWhitelistEventResponseInfo
+	pages      []page
+}
+
+// page is one response: its offset, the total it reported, its events.
+type page struct {
+	offset int
+	total  int64
+	events []AppWhitelistEventResponseInfo
+}
+
+func newPage(offset int, resp *ListAppWhitelistEventResponse) page {
+	p := page{offset: offset, events: resp.DataList}
+	if resp.TotalNum != nil {
+		p.total = int64(*resp.TotalNum)
+	}
+	return p
+}
+
+// firstGap returns the first position, counted as the window's first page
+// saw the list, that no page covered. New events arrive at the head (the list
+// is newest first), so a page whose total is larger by k saw every older
+// event k places further down: it covers [offset-k, offset-k+len).
+func (w *windowPages) firstGap() (gap, shift int64, ok bool) {
+	type span struct{ from, to int64 }
+	spans := make([]span, 0, len(w.pages))
+	for _, p := range w.pages {
+		k := p.total - w.firstTotal
+		shift = max(shift, k)
+		from := int64(p.offset) - k
+		spans = append(spans, span{from, from + int64(len(p.events))})
+	}
+	sort.Slice(spans, func(a, b int) bool { return spans[a].from < spans[b].from })
+	covered := int64(0)
+	for _, s := range spans {
+		if s.from > covered {
+			return covered, shift, true
+		}
+		covered = max(covered, s.to)
+	}
+	return covered, shift, covered < w.firstTotal
 }
 
 type pageReader struct {
@@ -170,51 +207,55 @@ func (r *pageReader) readWindow(ctx context.Context, g *errgroup.Group, req List
 	if err != nil {
 		return err
 	}
-	if first.TotalNum != nil {
-		w.firstTotal = int64(*first.TotalNum)
-	}
-	w.maxTotal.Store(w.firstTotal)
-	pageCount := max(1, int((w.firstTotal+PageSize-1)/PageSize))
-	w.pages = make([][]AppWhitelistEventResponseInfo, pageCount)
-	w.pages[0] = first.DataList
+	w.pages = make([]page, max(1, int((int64(ptrValue(first.TotalNum))+PageSize-1)/PageSize)))
+	w.pages[0] = newPage(0, first)
+	w.firstTotal = w.pages[0].total
 	tflog.Debug(ctx, "read first page of window", map[string]any{
-		"window": n, "windows": of, "total_num": w.firstTotal, "pages": pageCount,
+		"window": n, "windows": of, "total_num": w.firstTotal, "pages": len(w.pages),
 	})
-	for p := 1; p < pageCount; p++ {
+	for p := 1; p < len(w.pages); p++ {
 		g.Go(func() error {
 			resp, err := r.fetch(ctx, req, p*PageSize)
 			if err != nil {
 				return err
 			}
-			w.pages[p] = resp.DataList
-			if resp.TotalNum != nil {
-				for total := int64(*resp.TotalNum); ; {
-					cur := w.maxTotal.Load()
-					if total <= cur || w.maxTotal.CompareAndSwap(cur, total) {
-						break
-					}
-				}
-			}
+			w.pages[p] = newPage(p*PageSize, resp)
 			return nil
 		})
 	}
 	return nil
 }
 
-// readGrowth reads, one after another, the pages a window's grown total added.
-func (r *pageReader) readGrowth(ctx context.Context, req ListAppWhitelistEventRequest, w *windowPages) error {
-	for offset := len(w.pages) * PageSize; int64(offset) < w.maxTotal.Load(); offset += PageSize {
+// maxGapReads bounds the re-reads of one window while events keep arriving.
+const maxGapReads = 50
+
+// fillGaps reads, one after another, the positions that shifted past the
+// pages read concurrently while new events arrived.
+func (r *pageReader) fillGaps(ctx context.Context, req ListAppWhitelistEventRequest, w *windowPages) error {
+	for reads := 0; ; reads++ {
+		gap, shift, ok := w.firstGap()
+		if !ok {
+			return nil
+		}
+		if reads == maxGapReads {
+			return fmt.Errorf("events kept arriving faster than %d re-reads could follow; try again or narrow the range", maxGapReads)
+		}
+		offset := int(gap + shift)
+		tflog.Debug(ctx, "re-reading a page shifted by new events", map[string]any{"offset": offset, "shift": shift})
 		resp, err := r.fetch(ctx, req, offset)
 		if err != nil {
 			return err
 		}
-		w.pages = append(w.pages, resp.DataList)
-		if resp.TotalNum != nil && int64(*resp.TotalNum) > w.maxTotal.Load() {
-			w.maxTotal.Store(int64(*resp.TotalNum))
-		}
 		if len(resp.DataList) == 0 {
-			break
+			return nil // the list shrank: nothing is left to read there
 		}
+		w.pages = append(w.pages, newPage(offset, resp))
 	}
-	return nil
+}
+
+func ptrValue(p *int32) int32 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }

@@ -17,9 +17,9 @@ const TCSSSparseEventID = "sparse-0001"
 // HSSReferenceEventID is the event id of the HSS API reference's example.
 const HSSReferenceEventID = "4517fc****-a0ad-11ef-9ac9-********"
 
-// tcssReferenceResponse is the reference's example response, verbatim but for
+// TCSSReferenceResponse is the reference's example response, verbatim but for
 // the envelope, which the server adds.
-const tcssReferenceResponse = `{
+const TCSSReferenceResponse = `{
         "AncestorProcessInfo": {
             "ProcessParam": "-port 22",
             "ProcessPath": "/usr/local/bin/sshd",
@@ -103,9 +103,9 @@ const tcssSparseResponse = `{
         "EventDetail": null
 }`
 
-// hssReferenceEvent is the reference's example event, verbatim, with its
+// HSSReferenceEvent is the reference's example event, verbatim, with its
 // process list under process_info_list as the reference shows it.
-const hssReferenceEvent = `{ "severity" : "High", "event_id" : "4517fc****-a0ad-11ef-9ac9-********", "event_class_id" : "appwl_1001", "event_type" : 3040, "event_name" : "Untrusted process running", "host_id" : "4517fc**-be4f-4cbe-9467-******", "attack_phase" : "installation", "attack_tag" : "abnormal_behavior", "occur_time" : 1731385152000, "handle_status" : "unhandled", "operate_accept_list" : [ "add_to_app_whitelist" ], "operate_detail_list" : [ { "agent_id" : "3ed2e2aa24b******1231324********8c28f59cae2780e7bf6adf4e", "process_pid" : 1549, "file_path" : "/usr/bin/login" } ], "resource_info" : { "project_id" : "84b52****e489fa6549888832dc62", "enterprise_project_id" : "0", "region_name" : "cn-north-7", "host_name" : "ecs-hce", "host_ip" : "192.168.0.178", "public_ip" : "100.93.9.43", "host_id" : "2c9****09-be4f-4cbe-9467-73b****8e48f", "asset_value" : "common", "cloud_id" : "", "vm_name" : "ecs-hce", "vm_uuid" : "2c****e09-be4f-4cbe-9467-73b80****e48f", "os_type" : "Linux", "os_name" : "HCE", "os_version" : "2.0" }, "process_info_list" : [ { "process_name" : "login", "process_path" : "/usr/bin/login", "process_pid" : 1549, "process_uid" : 0, "process_cmdline" : "login -- root", "process_filename" : "login", "process_start_time" : 1719820957, "parent_process_name" : "systemd", "parent_process_path" : "/usr/lib/systemd/systemd", "parent_process_pid" : 1, "parent_process_cmdline" : "/usr/lib/systemd/systemd --switched-root --system --deserialize 16", "process_file_hash" : "d0364db3f6****d969c4475705d57154df518d0560****21abd34ca" } ] }`
+const HSSReferenceEvent = `{ "severity" : "High", "event_id" : "4517fc****-a0ad-11ef-9ac9-********", "event_class_id" : "appwl_1001", "event_type" : 3040, "event_name" : "Untrusted process running", "host_id" : "4517fc**-be4f-4cbe-9467-******", "attack_phase" : "installation", "attack_tag" : "abnormal_behavior", "occur_time" : 1731385152000, "handle_status" : "unhandled", "operate_accept_list" : [ "add_to_app_whitelist" ], "operate_detail_list" : [ { "agent_id" : "3ed2e2aa24b******1231324********8c28f59cae2780e7bf6adf4e", "process_pid" : 1549, "file_path" : "/usr/bin/login" } ], "resource_info" : { "project_id" : "84b52****e489fa6549888832dc62", "enterprise_project_id" : "0", "region_name" : "cn-north-7", "host_name" : "ecs-hce", "host_ip" : "192.168.0.178", "public_ip" : "100.93.9.43", "host_id" : "2c9****09-be4f-4cbe-9467-73b****8e48f", "asset_value" : "common", "cloud_id" : "", "vm_name" : "ecs-hce", "vm_uuid" : "2c****e09-be4f-4cbe-9467-73b80****e48f", "os_type" : "Linux", "os_name" : "HCE", "os_version" : "2.0" }, "process_info_list" : [ { "process_name" : "login", "process_path" : "/usr/bin/login", "process_pid" : 1549, "process_uid" : 0, "process_cmdline" : "login -- root", "process_filename" : "login", "process_start_time" : 1719820957, "parent_process_name" : "systemd", "parent_process_path" : "/usr/lib/systemd/systemd", "parent_process_pid" : 1, "parent_process_cmdline" : "/usr/lib/systemd/systemd --switched-root --system --deserialize 16", "process_file_hash" : "d0364db3f6****d969c4475705d57154df518d0560****21abd34ca" } ] }`
 
 // TCSSGeneratedEventID names the i-th generated TCSS event (from 1).
 func TCSSGeneratedEventID(i int) string { return fmt.Sprintf("evt-%05d", i) }
@@ -263,7 +263,7 @@ func generateHSSEvent(i int, occur int64, enterpriseProject string) hssEvent {
 func hssReference() hssEvent {
 	return hssEvent{
 		id: HSSReferenceEventID, hostName: "ecs-hce", hostIP: "192.168.0.178", handleStatus: "unhandled",
-		enterpriseProject: "0", occurTime: 1731385152000, raw: json.RawMessage(hssReferenceEvent),
+		enterpriseProject: "0", occurTime: 1731385152000, raw: json.RawMessage(HSSReferenceEvent),
 	}
 }
 

@@ -25,6 +25,12 @@ type Faults struct {
 	NonJSONEvery int
 	// DropEvery k closes the connection of every k-th request without answering.
 	DropEvery int
+	// InvalidParameter rejects every request as a parameter error (Tencent
+	// InvalidParameterValue, Huawei 400): a permanent fault, never to be retried.
+	InvalidParameter bool
+	// Oversize pads every successful response with this many bytes of
+	// whitespace, for responses bigger than a client should accept.
+	Oversize int
 	// GrowTotal adds a new newest HSS event before each HSS page is served, so
 	// total_num changes between pages and offsets shift.
 	GrowTotal bool
@@ -48,6 +54,7 @@ const (
 	faultServerError
 	faultTruncate
 	faultNonJSON
+	faultInvalidParameter
 )
 
 // nextFault counts the request and picks its fault, then waits the latency.
@@ -66,6 +73,8 @@ func (s *Server) nextFault(ctx context.Context, cloud Cloud) (fault, Faults) {
 	}
 	every := func(k int) bool { return k > 0 && n%k == 0 }
 	switch {
+	case f.InvalidParameter:
+		return faultInvalidParameter, f
 	case every(f.DropEvery):
 		return faultDrop, f
 	case every(f.ThrottleEvery), s.overQuota(cloud+"-fault", f.ThrottleAbove):

@@ -58,6 +58,9 @@ func (s *Server) serveHuawei(w http.ResponseWriter, r *http.Request) {
 
 	f, faults := s.nextFault(r.Context(), Huawei)
 	switch f {
+	case faultInvalidParameter:
+		fail(huaweiError{http.StatusBadRequest, "HSS.1001", "Invalid parameter (injected)."})
+		return
 	case faultDrop:
 		rec.Status, rec.Code = 0, "DroppedConnection"
 		_ = dropConnection(w)
@@ -101,6 +104,9 @@ func (s *Server) serveHuawei(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(out)
+	if f != faultTruncate {
+		writePadding(w, faults.Oversize)
+	}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

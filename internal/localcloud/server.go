@@ -115,7 +115,7 @@ func StartOn(addr string, cfg Config) (*Server, error) {
 		counters: map[Cloud]int{},
 		windows:  map[Cloud]*secondWindow{},
 	}
-	s.tcss[TCSSReferenceEventID] = json.RawMessage(tcssReferenceResponse)
+	s.tcss[TCSSReferenceEventID] = json.RawMessage(TCSSReferenceResponse)
 	s.tcss[TCSSSparseEventID] = json.RawMessage(tcssSparseResponse)
 	for i := 1; i <= cfg.TCSSEvents; i++ {
 		raw, _ := json.Marshal(generateTCSSEvent(i))

@@ -55,7 +55,11 @@ func (s *Server) serveTencent(w http.ResponseWriter, r *http.Request) {
 			strconv.Itoa(s.cfg.TencentQuota) + "` in a second, which exceeds the frequency limit."})
 		return
 	}
-	switch f, _ := s.nextFault(r.Context(), Tencent); f {
+	f, faults := s.nextFault(r.Context(), Tencent)
+	switch f {
+	case faultInvalidParameter:
+		fail(tencentError{"InvalidParameterValue", "The parameter EventId is invalid (injected)."})
+		return
 	case faultDrop:
 		rec.Status = 0
 		rec.Code = "DroppedConnection"
@@ -76,14 +80,14 @@ func (s *Server) serveTencent(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "<html><body>502 Bad Gateway</body></html>")
 		return
 	case faultTruncate:
-		s.answerTencent(w, action, params.EventId, requestID, &rec, true)
+		s.answerTencent(w, action, params.EventId, requestID, &rec, true, 0)
 		rec.Code = "Truncated"
 		return
 	}
-	s.answerTencent(w, action, params.EventId, requestID, &rec, false)
+	s.answerTencent(w, action, params.EventId, requestID, &rec, false, faults.Oversize)
 }
 
-func (s *Server) answerTencent(w http.ResponseWriter, action string, eventID *string, requestID string, rec *Request, truncate bool) {
+func (s *Server) answerTencent(w http.ResponseWriter, action string, eventID *string, requestID string, rec *Request, truncate bool, pad int) {
 	fail := func(code, message string) {
 		rec.Code = code
 		writeTencent(w, http.StatusOK, map[string]any{
@@ -118,6 +122,19 @@ func (s *Server) answerTencent(w http.ResponseWriter, action string, eventID *st
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(out)
+	writePadding(w, pad)
+}
+
+// writePadding appends n bytes of JSON whitespace: still valid, just big.
+func writePadding(w io.Writer, n int) {
+	chunk := []byte(strings.Repeat(" ", 64<<10))
+	for n > 0 {
+		k := min(n, len(chunk))
+		if _, err := w.Write(chunk[:k]); err != nil {
+			return
+		}
+		n -= k
+	}
 }
 
 func writeTencent(w http.ResponseWriter, status int, response map[string]any) {

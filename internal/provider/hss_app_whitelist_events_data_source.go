@@ -265,6 +265,7 @@ func (d *hssAppWhitelistEventsDataSource) Read(ctx context.Context, req datasour
 		return
 	}
 	client := d.data.huawei
+	ctx = d.data.logContext(ctx)
 	q := huaweicloud.Query{
 		Target:              client.Resolve(huaweicloud.Target{Region: model.Region.ValueString(), ProjectID: model.ProjectID.ValueString()}),
 		EnterpriseProjectID: model.EnterpriseProjectID.ValueStringPointer(),

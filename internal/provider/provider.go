@@ -182,8 +182,8 @@ func (p *cwppProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 	data := &providerData{}
-	data.tencent = configureTencent(config.TencentCloud, resp)
-	data.huawei = configureHuawei(config.HuaweiCloud, resp)
+	data.tencent = configureTencent(config.TencentCloud, data, resp)
+	data.huawei = configureHuawei(config.HuaweiCloud, data, resp)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -235,7 +235,7 @@ func missing(resp *provider.ConfigureResponse, block, name, env, what string) {
 
 // configureTencent returns nil when Tencent Cloud is not configured at all:
 // no block and no credentials in the environment.
-func configureTencent(m *tencentCloudModel, resp *provider.ConfigureResponse) tencentcloud.API {
+func configureTencent(m *tencentCloudModel, data *providerData, resp *provider.ConfigureResponse) tencentcloud.API {
 	const block = "tencentcloud"
 	if m == nil {
 		if os.Getenv(envTencentSecretID) == "" && os.Getenv(envTencentSecretKey) == "" {
@@ -267,6 +267,7 @@ func configureTencent(m *tencentCloudModel, resp *provider.ConfigureResponse) te
 	if endpoint.resolved == "" {
 		endpoint.resolved = tencentcloud.DefaultEndpoint
 	}
+	data.addSecrets(key.resolved, token.resolved)
 	if resp.Diagnostics.HasError() {
 		return nil
 	}
@@ -283,7 +284,7 @@ func configureTencent(m *tencentCloudModel, resp *provider.ConfigureResponse) te
 }
 
 // configureHuawei returns nil when Huawei Cloud is not configured at all.
-func configureHuawei(m *huaweiCloudModel, resp *provider.ConfigureResponse) *huaweicloud.Client {
+func configureHuawei(m *huaweiCloudModel, data *providerData, resp *provider.ConfigureResponse) *huaweicloud.Client {
 	const block = "huaweicloud"
 	if m == nil {
 		if os.Getenv(envHuaweiAccessKey) == "" && os.Getenv(envHuaweiSecretKey) == "" {
@@ -317,6 +318,7 @@ func configureHuawei(m *huaweiCloudModel, resp *provider.ConfigureResponse) *hua
 	if region.resolved == "" && endpoint.resolved == "" {
 		missing(resp, block, "region", envHuaweiRegion, "Huawei Cloud region (or an endpoint)")
 	}
+	data.addSecrets(sk.resolved, token.resolved)
 	if resp.Diagnostics.HasError() {
 		return nil
 	}

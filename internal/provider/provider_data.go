@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 
@@ -14,6 +17,19 @@ import (
 type providerData struct {
 	tencent tencentcloud.API
 	huawei  *huaweicloud.Client
+	// secrets are masked in every log line of every read.
+	secrets []string
+}
+
+// logContext masks the provider's secrets, and any field that could carry
+// one, in everything logged under ctx, the SDKs' messages included.
+func (d *providerData) logContext(ctx context.Context) context.Context {
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "secret_key", "security_token", "Authorization", "X-TC-Token", "X-Security-Token")
+	if len(d.secrets) > 0 {
+		ctx = tflog.MaskMessageStrings(ctx, d.secrets...)
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, d.secrets...)
+	}
+	return ctx
 }
 
 // toProviderData type-checks ProviderData for every data source. It returns
@@ -40,3 +56,11 @@ const (
 		"block, or the environment variables " + envHuaweiAccessKey + ", " + envHuaweiSecretKey + ", " + envHuaweiProjectID +
 		" and " + envHuaweiRegion + "."
 )
+
+func (d *providerData) addSecrets(values ...string) {
+	for _, v := range values {
+		if v != "" {
+			d.secrets = append(d.secrets, v)
+		}
+	}
+}

@@ -12,37 +12,16 @@ import (
 // TestAccProviderSchemaJSON builds the provider binary and asks the real CLI for
 // its schema, as users and tfplugindocs see it.
 func TestAccProviderSchemaJSON(t *testing.T) {
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if os.Getenv("TF_ACC") == "" || cli == "" {
-		t.Skip("set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to run the CLI")
-	}
-	host := os.Getenv("TF_ACC_PROVIDER_HOST")
-	if host == "" {
-		host = "registry.terraform.io"
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-cwpp"), "../..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	rc := filepath.Join(dir, "cli.tfrc")
-	writeFile(t, rc, `provider_installation {
-  dev_overrides {
-    "`+host+`/cwpp-terraform/cwpp" = "`+bin+`"
-  }
-  direct {}
-}
-`)
-	writeFile(t, filepath.Join(dir, "main.tf"), `terraform {
+	host := providerHost(t)
+	dir, env := cliWorkdir(t, `terraform {
   required_providers {
     cwpp = { source = "cwpp-terraform/cwpp" }
   }
 }
 `)
-	cmd := exec.Command(cli, "providers", "schema", "-json")
+	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "providers", "schema", "-json")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc)
+	cmd.Env = env
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -98,6 +77,47 @@ func TestAccProviderSchemaJSON(t *testing.T) {
 			t.Errorf("data source %s missing from the schema", ds)
 		}
 	}
+}
+
+// providerHost is the registry host the CLI under test resolves
+// "cwpp-terraform/cwpp" to; it skips the test when no CLI is configured.
+func providerHost(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" || os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+		t.Skip("set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to run the CLI")
+	}
+	if host := os.Getenv("TF_ACC_PROVIDER_HOST"); host != "" {
+		return host
+	}
+	return "registry.terraform.io"
+}
+
+// cliWorkdir builds the provider binary, and returns a directory holding
+// main.tf and the environment that runs the real CLI there with the binary
+// as a dev override, for tests that need the CLI as a user runs it.
+func cliWorkdir(t *testing.T, mainTF string) (string, []string) {
+	t.Helper()
+	host := providerHost(t)
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-cwpp"), "../..")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	rc := filepath.Join(dir, "cli.tfrc")
+	writeFile(t, rc, `provider_installation {
+  dev_overrides {
+    "`+host+`/cwpp-terraform/cwpp" = "`+bin+`"
+  }
+  direct {}
+}
+`)
+	config := filepath.Join(dir, "config")
+	if err := os.Mkdir(config, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(config, "main.tf"), mainTF)
+	return config, append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1")
 }
 
 func writeFile(t *testing.T, path, content string) {

@@ -259,6 +259,7 @@ func (d *tcssAbnormalProcessDataSource) Read(ctx context.Context, req datasource
 		return
 	}
 	client := d.data.tencent
+	ctx = d.data.logContext(ctx)
 	region := client.Region()
 	if !model.Region.IsNull() {
 		region = model.Region.ValueString()

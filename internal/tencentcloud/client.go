@@ -21,6 +21,7 @@ import (
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/retry"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/transport"
 )
 
 // Defaults of the provider's tencentcloud block.
@@ -30,6 +31,8 @@ const (
 	DefaultRequestsPerSecond = 20
 	DefaultMaxRetries        = 5
 	requestTimeout           = 60 * time.Second
+	// maxResponseBytes bounds one event's response; real ones are a few KiB.
+	maxResponseBytes = 4 << 20
 )
 
 // API is what the data sources need from TCSS; tests can swap it.
@@ -53,12 +56,13 @@ type Config struct {
 
 // Client implements API. One per provider instance: its limiter is shared by every read.
 type Client struct {
-	config  Config
-	scheme  string // "HTTP" or "HTTPS"
-	host    string // host[:port][/path] as the SDK's HttpProfile.Endpoint wants it
-	policy  *retry.Policy
-	mu      sync.Mutex
-	regions map[string]*common.Client
+	config    Config
+	scheme    string // "HTTP" or "HTTPS"
+	host      string // host[:port][/path] as the SDK's HttpProfile.Endpoint wants it
+	policy    *retry.Policy
+	transport http.RoundTripper
+	mu        sync.Mutex
+	regions   map[string]*common.Client
 }
 
 var _ API = (*Client)(nil)
@@ -69,12 +73,17 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("endpoint %q is not an http or https URL", cfg.Endpoint)
 	}
+	rt := cfg.Transport
+	if rt == nil {
+		rt = transport.New(maxResponseBytes)
+	}
 	return &Client{
-		config:  cfg,
-		scheme:  strings.ToUpper(u.Scheme),
-		host:    u.Host + strings.TrimSuffix(u.Path, "/"),
-		policy:  retry.NewPolicy(cfg.RequestsPerSecond, cfg.MaxRetries),
-		regions: map[string]*common.Client{},
+		transport: rt,
+		config:    cfg,
+		scheme:    strings.ToUpper(u.Scheme),
+		host:      u.Host + strings.TrimSuffix(u.Path, "/"),
+		policy:    retry.NewPolicy(cfg.RequestsPerSecond, cfg.MaxRetries),
+		regions:   map[string]*common.Client{},
 	}, nil
 }
 
@@ -100,9 +109,7 @@ func (c *Client) sdkClient(region string) *common.Client {
 	cp.DisableRegionBreaker = true
 	cred := common.NewTokenCredential(c.config.SecretID, c.config.SecretKey, c.config.SecurityToken)
 	sc := common.NewCommonClient(cred, region, cp)
-	if c.config.Transport != nil {
-		sc.WithHttpTransport(c.config.Transport)
-	}
+	sc.WithHttpTransport(c.transport)
 	c.regions[region] = sc
 	return sc
 }
