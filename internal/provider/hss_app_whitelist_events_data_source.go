@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -322,9 +323,23 @@ func (d *hssAppWhitelistEventsDataSource) Read(ctx context.Context, req datasour
 	}
 
 	model.TotalNum = types.Int64Value(result.TotalNum)
-	model.Events = make([]hssEventModel, len(events))
+	models := make([]hssEventModel, len(events))
 	for i := range events {
-		model.Events[i] = newHSSEventModel(&events[i])
+		models[i] = newHSSEventModel(&events[i])
 	}
+	model.Events = types.ListNull(eventObjectType)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := setAttributeValue(ctx, &resp.State, "events", models); err != nil {
+		resp.Diagnostics.AddError("Converting events failed", "This is a bug in the provider: "+err.Error())
+	}
 }
+
+// eventObjectType is the type of one event, from the schema.
+var eventObjectType = func() attr.Type {
+	var resp datasource.SchemaResponse
+	(&hssAppWhitelistEventsDataSource{}).Schema(context.Background(), datasource.SchemaRequest{}, &resp)
+	return resp.Schema.Attributes["events"].GetType().(types.ListType).ElemType //nolint:forcetypeassert // the schema declares a list
+}()

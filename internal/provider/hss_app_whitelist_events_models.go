@@ -23,7 +23,9 @@ type hssEventsModel struct {
 	Severities          []types.String    `tfsdk:"severities"`
 	MaxResults          types.Int64       `tfsdk:"max_results"`
 	TotalNum            types.Int64       `tfsdk:"total_num"`
-	Events              []hssEventModel   `tfsdk:"events"`
+	// Events is set null by the framework, then replaced by the list of
+	// hssEventModel converted by setAttributeValue.
+	Events types.List `tfsdk:"events"`
 }
 
 type hssEventModel struct {
