@@ -80,4 +80,3 @@ func lowerBound(res *huaweicloud.Result, q huaweicloud.Query, workers int) time.
 }
 
 func ptr[T any](v T) *T { return &v }
-
