@@ -8,6 +8,7 @@ mkdir -p "$tools"
 
 TERRAFORM_VERSION=${TERRAFORM_VERSION:-1.5.7}
 OPENTOFU_VERSION=${OPENTOFU_VERSION:-1.12.6}
+OPA_VERSION=${OPA_VERSION:-1.22.2}
 
 build_terraform() {
   local bin="$tools/terraform"
@@ -31,9 +32,18 @@ build_tofu() {
   rm -rf "$work"
 }
 
+build_opa() {
+  local bin="$tools/opa"
+  if [ -x "$bin" ] && "$bin" version 2>/dev/null | grep -q "^Version: $OPA_VERSION$"; then return; fi
+  echo "tools: building OPA $OPA_VERSION (a few minutes)" >&2
+  GOBIN="$tools" GOFLAGS=-buildvcs=false go install -ldflags "-X github.com/open-policy-agent/opa/v1/version.Version=$OPA_VERSION" \
+    "github.com/open-policy-agent/opa@v$OPA_VERSION"
+}
+
 case "${1:-all}" in
   terraform) build_terraform ;;
   tofu) build_tofu ;;
-  all) build_terraform; build_tofu ;;
-  *) echo "usage: $0 [terraform|tofu|all]" >&2; exit 2 ;;
+  opa) build_opa ;;
+  all) build_terraform; build_tofu; build_opa ;;
+  *) echo "usage: $0 [terraform|tofu|opa|all]" >&2; exit 2 ;;
 esac

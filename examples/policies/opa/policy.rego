@@ -1,0 +1,39 @@
+# OPA policy over `terraform show -json <planfile>`: deny when the plan read
+# unhandled High/Critical HSS application-whitelist events or HIGH-level TCSS
+# abnormal processes.
+#
+#   terraform plan -out plan.bin && terraform show -json plan.bin > plan.json
+#   opa eval --fail-defined -d policy.rego -i plan.json 'data.cwpp.deny[x]'
+package cwpp
+
+import rego.v1
+
+# Data sources read while planning are in prior_state; fall back to
+# planned_values for data sources read at apply.
+resources contains r if {
+	some r in input.prior_state.values.root_module.resources
+	r.mode == "data"
+}
+
+resources contains r if {
+	some r in input.planned_values.root_module.resources
+	r.mode == "data"
+}
+
+blocking_severities := {"High", "Critical"}
+
+deny contains msg if {
+	some r in resources
+	r.type == "cwpp_hss_app_whitelist_events"
+	some e in r.values.events
+	e.handle_status == "unhandled"
+	e.severity in blocking_severities
+	msg := sprintf("%s: unhandled %s whitelist event %s on host %s", [r.address, e.severity, e.event_id, e.host_name])
+}
+
+deny contains msg if {
+	some r in resources
+	r.type == "cwpp_tcss_abnormal_process"
+	r.values.event_detail.match_rule.rule_level == "HIGH"
+	msg := sprintf("%s: HIGH-level abnormal process %s (event %s)", [r.address, r.values.process_info.process_path, r.values.event_id])
+}

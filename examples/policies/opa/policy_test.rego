@@ -1,0 +1,62 @@
+package cwpp_test
+
+import data.cwpp
+import rego.v1
+
+hss(events) := {
+	"address": "data.cwpp_hss_app_whitelist_events.unhandled",
+	"mode": "data",
+	"type": "cwpp_hss_app_whitelist_events",
+	"values": {"events": events},
+}
+
+tcss(address, level) := {
+	"address": address,
+	"mode": "data",
+	"type": "cwpp_tcss_abnormal_process",
+	"values": {
+		"event_id": "5202566",
+		"process_info": {"process_path": "/usr/local/bin/xenoncli"},
+		"event_detail": {"match_rule": {"rule_level": level}},
+	},
+}
+
+plan(resources) := {"prior_state": {"values": {"root_module": {"resources": resources}}}}
+
+event(id, severity, status) := {"event_id": id, "severity": severity, "handle_status": status, "host_name": "web-1"}
+
+test_clean_plan_is_allowed if {
+	count(cwpp.deny) == 0 with input as plan([
+		hss([event("e1", "High", "handled"), event("e2", "Low", "unhandled")]),
+		tcss("data.cwpp_tcss_abnormal_process.a", "LOW"),
+	])
+}
+
+test_unhandled_high_and_critical_are_denied if {
+	denied := cwpp.deny with input as plan([hss([
+		event("e1", "High", "unhandled"),
+		event("e2", "Critical", "unhandled"),
+		event("e3", "Medium", "unhandled"),
+	])])
+	denied == {
+		"data.cwpp_hss_app_whitelist_events.unhandled: unhandled High whitelist event e1 on host web-1",
+		"data.cwpp_hss_app_whitelist_events.unhandled: unhandled Critical whitelist event e2 on host web-1",
+	}
+}
+
+test_high_abnormal_process_is_denied if {
+	denied := cwpp.deny with input as plan([
+		tcss("data.cwpp_tcss_abnormal_process.a", "HIGH"),
+		tcss("data.cwpp_tcss_abnormal_process.b", "MEDIUM"),
+	])
+	denied == {"data.cwpp_tcss_abnormal_process.a: HIGH-level abnormal process /usr/local/bin/xenoncli (event 5202566)"}
+}
+
+test_data_read_at_apply_is_checked if {
+	count(cwpp.deny) == 1 with input as {"planned_values": {"root_module": {"resources": [tcss("data.cwpp_tcss_abnormal_process.a", "HIGH")]}}}
+}
+
+test_managed_resources_are_ignored if {
+	r := object.union(tcss("cwpp_tcss_abnormal_process.a", "HIGH"), {"mode": "managed"})
+	count(cwpp.deny) == 0 with input as plan([r])
+}
