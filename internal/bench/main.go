@@ -165,7 +165,7 @@ func (b *bench) paging() {
 			ratios[j] = conc["ns/op"][j] / seq[j]
 			bounds[j] = conc["ns/op"][j] / 1e9 / conc["bound-s"][j]
 		}
-		c, s := summarize(scale(conc["ns/op"], 1e-9)), summarize(scale(seq, 1e-9))
+		c, s := summarize(seconds(conc["ns/op"])), summarize(seconds(seq))
 		row(strconv.Itoa(i+1), scenario.label+" (Go benchmark, 8 workers, 100 req/s)", c.format("s", 3),
 			"sequential paging: "+s.format("s", 3)+fmt.Sprintf("; lower bound %.2f s", conc["bound-s"][0]),
 			fmt.Sprintf("%.2fx sequential [%.2f, %.2f]; %.2fx bound", summarize(ratios).median, summarize(ratios).min,
@@ -175,23 +175,24 @@ func (b *bench) paging() {
 	conv := goBench("./internal/provider/", "BenchmarkHSSEventsToState", "-benchtime", "2x", "-benchmem")
 	small, large := conv["BenchmarkHSSEventsToState/5000_events"], conv["BenchmarkHSSEventsToState/50000_events"]
 	growth := summarize(large["ns/op"]).median / summarize(small["ns/op"]).median
-	row("4b", "Conversion to state, 5,000 events (Go benchmark)", summarize(scale(small["ns/op"], 1e-9)).format("s", 3),
-		"50,000 events: "+summarize(scale(large["ns/op"], 1e-9)).format("s", 2),
+	row("4b", "Conversion to state, 5,000 events (Go benchmark)", summarize(seconds(small["ns/op"])).format("s", 3),
+		"50,000 events: "+summarize(seconds(large["ns/op"])).format("s", 2),
 		fmt.Sprintf("%.1fx time for 10x events; %.0f allocs, %.0f KiB per event", growth,
 			summarize(small["allocs/op"]).median/5000, summarize(small["B/op"]).median/5000/1024),
 		"linear (≈10x); provider share < 3 s")
 }
 
-func scale(xs []float64, f float64) []float64 {
-	out := make([]float64, len(xs))
-	for i, x := range xs {
-		out[i] = x * f
+// seconds converts nanoseconds.
+func seconds(ns []float64) []float64 {
+	out := make([]float64, len(ns))
+	for i, x := range ns {
+		out[i] = x / 1e9
 	}
 	return out
 }
 
 // run times one terraform command in a fresh directory holding main.tf.
-func (b *bench) run(mainTF string, args ...string) (time.Duration, *exec.Cmd) {
+func (b *bench) run(mainTF string, args ...string) time.Duration {
 	dir, err := os.MkdirTemp(b.dir, "run")
 	if err != nil {
 		log.Fatal(err)
@@ -207,7 +208,7 @@ func (b *bench) run(mainTF string, args ...string) (time.Duration, *exec.Cmd) {
 	if err := cmd.Run(); err != nil {
 		log.Fatalf("terraform %v: %v\n%s", args, err, out.String())
 	}
-	return time.Since(start), cmd
+	return time.Since(start)
 }
 
 func providerBlock(srv *localcloud.Server, huaweiExtra string) string {
@@ -256,10 +257,10 @@ data "cwpp_tcss_abnormal_process" "all" {
 	throttled := 0
 	for range *runs {
 		// The baseline: the same plan with no data source, the CLI's own cost.
-		d, _ := b.run(providerBlock(srv, ""), "plan", "-input=false", "-refresh=false")
+		d := b.run(providerBlock(srv, ""), "plan", "-input=false", "-refresh=false")
 		empty = append(empty, d.Seconds())
 		srv.ResetRequests()
-		d, _ = b.run(config, "plan", "-input=false")
+		d = b.run(config, "plan", "-input=false")
 		times = append(times, d.Seconds())
 		for _, r := range srv.Requests() {
 			if r.Code == "RequestLimitExceeded" {
@@ -289,7 +290,7 @@ output "count" {
 `
 	var times []float64
 	for range *runs {
-		d, _ := b.run(config, "apply", "-auto-approve", "-input=false")
+		d := b.run(config, "apply", "-auto-approve", "-input=false")
 		times = append(times, d.Seconds())
 	}
 	row("1b", "HSS 5,000 events end to end: `terraform apply`, 100 ms latency, default 10 req/s", summarize(times).format("s", 2),
@@ -297,7 +298,12 @@ output "count" {
 }
 
 func (b *bench) memory() {
-	const n = 50000
+	for _, n := range []int{5000, 50000} {
+		b.memoryAt(n)
+	}
+}
+
+func (b *bench) memoryAt(n int) {
 	srv := startCloud(localcloud.Config{HSSEvents: n})
 	defer func() { _ = srv.Close() }()
 	config := providerBlock(srv, "requests_per_second = 100") + `
@@ -315,7 +321,7 @@ data "cwpp_hss_app_whitelist_events" "all" {
 		peaks = append(peaks, <-peak)
 	}
 	row("4", fmt.Sprintf("Peak RSS of the provider process reading %d events (`terraform plan`)", n), summarize(peaks).format("MiB", 0),
-		"", "", "< 250 MB")
+		"", fmt.Sprintf("%.0f KiB per event", summarize(peaks).median*1024/float64(n)), "< 250 MB at 50,000")
 }
 
 // watchRSS polls the provider process's peak RSS (VmHWM) until stop.
@@ -362,7 +368,7 @@ func (b *bench) startup() {
 }
 `
 	for range *runs {
-		d, _ := b.run(config, "providers", "schema", "-json")
+		d := b.run(config, "providers", "schema", "-json")
 		times = append(times, d.Seconds())
 	}
 	info, err := os.Stat(b.binary)

@@ -14,6 +14,9 @@ const TCSSReferenceEventID = "5202566"
 // TCSSSparseEventID is an event whose optional fields are all absent.
 const TCSSSparseEventID = "sparse-0001"
 
+// TCSSBadTreeEventID is an event whose process tree is not in the API's notation.
+const TCSSBadTreeEventID = "badtree-0001"
+
 // HSSReferenceEventID is the event id of the HSS API reference's example.
 const HSSReferenceEventID = "4517fc****-a0ad-11ef-9ac9-********"
 
@@ -101,6 +104,12 @@ const tcssSparseResponse = `{
         "EventBaseInfo": {"EventId": "sparse-0001"},
         "ProcessInfo": {"ProcessName": "sh", "ProcessTree": null},
         "EventDetail": null
+}`
+
+// tcssBadTreeResponse has a process tree that cannot be parsed.
+const tcssBadTreeResponse = `{
+        "EventBaseInfo": {"EventId": "badtree-0001"},
+        "ProcessInfo": {"ProcessName": "sh", "ProcessId": 42, "ProcessTree": "sh|bash|init"}
 }`
 
 // HSSReferenceEvent is the reference's example event, verbatim, with its

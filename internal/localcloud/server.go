@@ -117,6 +117,7 @@ func StartOn(addr string, cfg Config) (*Server, error) {
 	}
 	s.tcss[TCSSReferenceEventID] = json.RawMessage(TCSSReferenceResponse)
 	s.tcss[TCSSSparseEventID] = json.RawMessage(tcssSparseResponse)
+	s.tcss[TCSSBadTreeEventID] = json.RawMessage(tcssBadTreeResponse)
 	for i := 1; i <= cfg.TCSSEvents; i++ {
 		raw, _ := json.Marshal(generateTCSSEvent(i))
 		s.tcss[TCSSGeneratedEventID(i)] = raw
