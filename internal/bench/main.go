@@ -211,29 +211,17 @@ func (b *bench) run(mainTF string, args ...string) time.Duration {
 	return time.Since(start)
 }
 
+// providerBlock configures the provider against a local cloud.
 func providerBlock(srv *localcloud.Server, huaweiExtra string) string {
-	return fmt.Sprintf(`terraform {
+	return requiredProviders + srv.ProviderHCL("", huaweiExtra)
+}
+
+const requiredProviders = `terraform {
   required_providers {
     cwpp = { source = "cwpp-terraform/cwpp" }
   }
 }
-provider "cwpp" {
-  tencentcloud = {
-    secret_id  = %q
-    secret_key = %q
-    endpoint   = %q
-  }
-  huaweicloud = {
-    access_key = %q
-    secret_key = %q
-    project_id = %q
-    endpoint   = %q
-    %s
-  }
-}
-`, localcloud.TencentSecretID, localcloud.TencentSecretKey, srv.URL(),
-		localcloud.HuaweiAccessKey, localcloud.HuaweiSecretKey, localcloud.HuaweiProjectID, srv.URL(), huaweiExtra)
-}
+`
 
 func startCloud(cfg localcloud.Config) *localcloud.Server {
 	srv, err := localcloud.Start(cfg)
@@ -361,14 +349,8 @@ func (b *bench) providerHWM() float64 {
 
 func (b *bench) startup() {
 	var times []float64
-	config := `terraform {
-  required_providers {
-    cwpp = { source = "cwpp-terraform/cwpp" }
-  }
-}
-`
 	for range *runs {
-		d := b.run(config, "providers", "schema", "-json")
+		d := b.run(requiredProviders, "providers", "schema", "-json")
 		times = append(times, d.Seconds())
 	}
 	info, err := os.Stat(b.binary)

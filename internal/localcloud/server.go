@@ -312,3 +312,26 @@ func (s *Server) AddHSSEventsAt(times ...int64) {
 	}
 	sortNewestFirst(s.hss)
 }
+
+// ProviderHCL is a provider "cwpp" block configuring both clouds against this
+// server; each extra is added inside its cloud's block, such as "max_retries = 0".
+func (s *Server) ProviderHCL(tencentExtra, huaweiExtra string) string {
+	return fmt.Sprintf(`
+provider "cwpp" {
+  tencentcloud = {
+    secret_id  = %q
+    secret_key = %q
+    endpoint   = %q
+    %s
+  }
+  huaweicloud = {
+    access_key = %q
+    secret_key = %q
+    project_id = %q
+    region     = "cn-north-4"
+    endpoint   = %q
+    %s
+  }
+}
+`, TencentSecretID, TencentSecretKey, s.url, tencentExtra, HuaweiAccessKey, HuaweiSecretKey, HuaweiProjectID, s.url, huaweiExtra)
+}

@@ -55,7 +55,7 @@ func TestAccExamples(t *testing.T) {
 			all := strings.Join(sources, "\n")
 			if !strings.Contains(all, "required_providers") {
 				// Snippets rely on the docs' provider page for the source address.
-				all += "\nterraform {\n  required_providers {\n    cwpp = { source = \"cwpp-terraform/cwpp\" }\n  }\n}\n"
+				all += "\n" + requiredProviders
 			}
 			work, env := cliWorkdir(t, all)
 			if out, err := exec.Command(cli, "fmt", "-check", "-diff", "-recursive", dir).CombinedOutput(); err != nil {

@@ -58,7 +58,8 @@ func (d *hssAppWhitelistEventsDataSource) Schema(_ context.Context, _ datasource
 		Attributes: map[string]schema.Attribute{
 			"region": schema.StringAttribute{
 				Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-				Description: "Region to read from (default: the provider's `huaweicloud.region`).",
+				Description: "Region to read from (default: the provider's `huaweicloud.region`). A region other than the " +
+					"provider's is read from its default endpoint, `https://hss.<region>.myhuaweicloud.com`.",
 			},
 			"project_id": schema.StringAttribute{
 				Optional: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 256)},

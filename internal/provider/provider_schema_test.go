@@ -13,12 +13,7 @@ import (
 // its schema, as users and tfplugindocs see it.
 func TestAccProviderSchemaJSON(t *testing.T) {
 	host := providerHost(t)
-	dir, env := cliWorkdir(t, `terraform {
-  required_providers {
-    cwpp = { source = "cwpp-terraform/cwpp" }
-  }
-}
-`)
+	dir, env := cliWorkdir(t, requiredProviders)
 	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "providers", "schema", "-json")
 	cmd.Dir = dir
 	cmd.Env = env

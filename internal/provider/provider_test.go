@@ -68,29 +68,19 @@ func clearProviderEnv(t *testing.T) {
 	}
 }
 
-// providerConfig configures both clouds against a local cloud; extra is added
-// inside each block, such as "max_retries = 0".
+// providerConfig configures both clouds against a local cloud.
 func providerConfig(srv *localcloud.Server, tencentExtra, huaweiExtra string) string {
-	return fmt.Sprintf(`
-provider "cwpp" {
-  tencentcloud = {
-    secret_id  = %q
-    secret_key = %q
-    endpoint   = %q
-    %s
-  }
-  huaweicloud = {
-    access_key = %q
-    secret_key = %q
-    project_id = %q
-    region     = "cn-north-4"
-    endpoint   = %q
-    %s
+	return srv.ProviderHCL(tencentExtra, huaweiExtra)
+}
+
+// requiredProviders names the provider's source, for configurations run with
+// the CLI itself (cliWorkdir).
+const requiredProviders = `terraform {
+  required_providers {
+    cwpp = { source = "cwpp-terraform/cwpp" }
   }
 }
-`, localcloud.TencentSecretID, localcloud.TencentSecretKey, srv.URL(), tencentExtra,
-		localcloud.HuaweiAccessKey, localcloud.HuaweiSecretKey, localcloud.HuaweiProjectID, srv.URL(), huaweiExtra)
-}
+`
 
 const referenceEventConfig = `
 data "cwpp_tcss_abnormal_process" "ref" {

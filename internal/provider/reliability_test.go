@@ -239,11 +239,7 @@ func TestAccReliabilityMalformedResponses(t *testing.T) {
 func TestAccReliabilitySecretsNeverLogged(t *testing.T) {
 	const tencentToken, huaweiToken = "tencent-token-7c1d0e", "huawei-token-51aa9f"
 	srv := startLocalCloud(t, localcloud.Config{HSSEvents: 500})
-	dir, env := cliWorkdir(t, `terraform {
-  required_providers {
-    cwpp = { source = "cwpp-terraform/cwpp" }
-  }
-}
+	dir, env := cliWorkdir(t, requiredProviders+`
 provider "cwpp" {
   huaweicloud = {
     secret_key     = "`+localcloud.HuaweiSecretKey+`"
@@ -304,26 +300,12 @@ func TestAccReliabilityCancellation(t *testing.T) {
 	srv := startLocalCloud(t, localcloud.Config{HSSEvents: 20000})
 	srv.SetFaults(localcloud.Huawei, localcloud.Faults{Latency: 2 * time.Second})
 	end := time.Now().Add(-time.Minute).UTC().Truncate(time.Second)
-	dir, env := cliWorkdir(t, fmt.Sprintf(`terraform {
-  required_providers {
-    cwpp = { source = "cwpp-terraform/cwpp" }
-  }
-}
-provider "cwpp" {
-  huaweicloud = {
-    access_key = %q
-    secret_key = %q
-    project_id = %q
-    endpoint   = %q
-    requests_per_second = 100
-  }
-}
+	dir, env := cliWorkdir(t, requiredProviders+providerConfig(srv, "", "requests_per_second = 100")+fmt.Sprintf(`
 data "cwpp_hss_app_whitelist_events" "all" {
   begin_time = %q
   end_time   = %q
 }
-`, localcloud.HuaweiAccessKey, localcloud.HuaweiSecretKey, localcloud.HuaweiProjectID, srv.URL(),
-		end.Add(-29*24*time.Hour).Format(time.RFC3339), end.Format(time.RFC3339)))
+`, end.Add(-29*24*time.Hour).Format(time.RFC3339), end.Format(time.RFC3339)))
 	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "plan", "-input=false", "-no-color")
 	cmd.Dir, cmd.Env = dir, env
 	var out bytes.Buffer

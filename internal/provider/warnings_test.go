@@ -15,24 +15,7 @@ import (
 // terraform-plugin-testing does not expose, are machine-readable.
 func TestAccWarnings(t *testing.T) {
 	srv := startLocalCloud(t, localcloud.Config{HSSEvents: 300})
-	dir, env := cliWorkdir(t, `terraform {
-  required_providers {
-    cwpp = { source = "cwpp-terraform/cwpp" }
-  }
-}
-provider "cwpp" {
-  tencentcloud = {
-    secret_id  = "`+localcloud.TencentSecretID+`"
-    secret_key = "`+localcloud.TencentSecretKey+`"
-    endpoint   = "`+srv.URL()+`"
-  }
-  huaweicloud = {
-    access_key = "`+localcloud.HuaweiAccessKey+`"
-    secret_key = "`+localcloud.HuaweiSecretKey+`"
-    project_id = "`+localcloud.HuaweiProjectID+`"
-    endpoint   = "`+srv.URL()+`"
-  }
-}
+	dir, env := cliWorkdir(t, requiredProviders+providerConfig(srv, "", "")+`
 data "cwpp_hss_app_whitelist_events" "cut" {
   last_days   = 30
   max_results = 10
