@@ -308,7 +308,7 @@ data "cwpp_hss_app_whitelist_events" "all" {
 		close(stop)
 		peaks = append(peaks, <-peak)
 	}
-	row("4", fmt.Sprintf("Peak RSS of the provider process reading %d events (`terraform plan`)", n), summarize(peaks).format("MiB", 0),
+	row("4", fmt.Sprintf("Peak RSS of the provider process reading %d,%03d events (`terraform plan`)", n/1000, n%1000), summarize(peaks).format("MiB", 0),
 		"", fmt.Sprintf("%.0f KiB per event", summarize(peaks).median*1024/float64(n)), "< 250 MB at 50,000")
 }
 
