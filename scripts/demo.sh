@@ -43,7 +43,9 @@ export HW_ACCESS_KEY=CWPPLOCALHUAWEIAK4C2E HW_SECRET_KEY=cwpp-local-huawei-secre
 export HW_PROJECT_ID=0cwpp0local0project0000000000001 HW_REGION_NAME=cn-north-4 HW_HSS_ENDPOINT="$url"
 
 tf="$root/.tools/terraform"
-cd "$root/examples/quickstart"
+# A fresh copy each run: no lock file or .terraform/ from an earlier build.
+mkdir "$work/config" && cp "$root/examples/quickstart/main.tf" "$work/config/"
+cd "$work/config"
 "$tf" init -input=false -no-color -lock=false >"$work/init.log" 2>&1 || { cat "$work/init.log" >&2; exit 1; }
 echo "demo: terraform init done" >&2
 "$tf" plan -input=false -no-color
