@@ -33,10 +33,7 @@ func BenchmarkPaging(b *testing.B) {
 		// The same 5,000 events as 15 windows of 2 days, about 2 pages each.
 		{"5000_events_30d_range", huaweicloud.Query{Begin: end.Add(-30 * 24 * time.Hour), End: end}},
 	} {
-		srv, err := localcloud.Start(localcloud.Config{HSSEvents: 5000})
-		if err != nil {
-			b.Fatal(err)
-		}
+		srv := localcloud.StartForTest(b, localcloud.Config{HSSEvents: 5000})
 		srv.SetFaults(localcloud.Huawei, localcloud.Faults{Latency: benchLatency})
 		client, err := huaweicloud.NewClient(huaweicloud.Config{
 			AccessKey: localcloud.HuaweiAccessKey, SecretKey: localcloud.HuaweiSecretKey, ProjectID: localcloud.HuaweiProjectID,
@@ -62,7 +59,6 @@ func BenchmarkPaging(b *testing.B) {
 				b.ReportMetric(lowerBound(res, scenario.query, mode.concurrency).Seconds(), "bound-s")
 			})
 		}
-		_ = srv.Close()
 	}
 }
 

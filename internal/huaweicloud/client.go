@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -63,8 +62,6 @@ type Config struct {
 	Endpoint                            string // full URL; "" derives it from the region
 	RequestsPerSecond                   float64
 	MaxRetries                          int
-	// Transport, when set, carries the requests (tests and benchmarks).
-	Transport http.RoundTripper
 }
 
 // Client implements PageLister. One per provider instance: its limiter is shared by every read.
@@ -81,28 +78,16 @@ var _ PageLister = (*Client)(nil)
 // NewClient checks the endpoint and builds the client; no request is made.
 func NewClient(cfg Config) (*Client, error) {
 	if cfg.Endpoint != "" {
-		if err := checkEndpoint(cfg.Endpoint); err != nil {
+		if _, err := transport.ParseEndpoint(cfg.Endpoint); err != nil {
 			return nil, err
 		}
 	}
-	rt := cfg.Transport
-	if rt == nil {
-		rt = transport.New(maxResponseBytes)
-	}
 	return &Client{
-		transport: rt,
+		transport: transport.New(maxResponseBytes),
 		config:    cfg,
 		policy:    retry.NewPolicy(cfg.RequestsPerSecond, cfg.MaxRetries),
 		clients:   map[string]*core.HcHttpClient{},
 	}, nil
-}
-
-func checkEndpoint(endpoint string) error {
-	u, err := url.Parse(endpoint)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("endpoint %q is not an http or https URL", endpoint)
-	}
-	return nil
 }
 
 // Resolve fills a target's empty fields with the client's defaults.

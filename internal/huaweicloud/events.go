@@ -203,13 +203,14 @@ func (r *pageReader) fetch(ctx context.Context, req ListAppWhitelistEventRequest
 }
 
 func (r *pageReader) readWindow(ctx context.Context, g *errgroup.Group, req ListAppWhitelistEventRequest, w *windowPages, n, of int) error {
-	first, err := r.fetch(ctx, req, 0)
+	resp, err := r.fetch(ctx, req, 0)
 	if err != nil {
 		return err
 	}
-	w.pages = make([]page, max(1, int((int64(ptrValue(first.TotalNum))+PageSize-1)/PageSize)))
-	w.pages[0] = newPage(0, first)
-	w.firstTotal = w.pages[0].total
+	first := newPage(0, resp)
+	w.firstTotal = first.total
+	w.pages = make([]page, max(1, int((first.total+PageSize-1)/PageSize)))
+	w.pages[0] = first
 	tflog.Debug(ctx, "read first page of window", map[string]any{
 		"window": n, "windows": of, "total_num": w.firstTotal, "pages": len(w.pages),
 	})
@@ -251,11 +252,4 @@ func (r *pageReader) fillGaps(ctx context.Context, req ListAppWhitelistEventRequ
 		}
 		w.pages = append(w.pages, newPage(offset, resp))
 	}
-}
-
-func ptrValue(p *int32) int32 {
-	if p == nil {
-		return 0
-	}
-	return *p
 }

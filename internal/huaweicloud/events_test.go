@@ -11,11 +11,7 @@ import (
 // New events arriving while pages are read shift every offset: the read must
 // still hold every event that existed when it began, each once.
 func TestReadEventsWhileTotalGrows(t *testing.T) {
-	srv, err := localcloud.Start(localcloud.Config{HSSEvents: 950})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = srv.Close() }()
+	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 950})
 	before := srv.HSSEventTimes()
 	srv.SetFaults(localcloud.Huawei, localcloud.Faults{GrowTotal: true})
 

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -334,4 +335,16 @@ provider "cwpp" {
   }
 }
 `, TencentSecretID, TencentSecretKey, s.url, tencentExtra, HuaweiAccessKey, HuaweiSecretKey, HuaweiProjectID, s.url, huaweiExtra)
+}
+
+// StartForTest starts a server for one test or benchmark and closes it when
+// that ends, like httptest.NewServer.
+func StartForTest(tb testing.TB, cfg Config) *Server {
+	tb.Helper()
+	srv, err := Start(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = srv.Close() })
+	return srv
 }

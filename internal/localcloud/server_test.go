@@ -16,16 +16,6 @@ import (
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/tencentcloud"
 )
 
-func start(t *testing.T, cfg localcloud.Config) *localcloud.Server {
-	t.Helper()
-	srv, err := localcloud.Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
-}
-
 func tencentClient(t *testing.T, srv *localcloud.Server, secretKey string) *tencentcloud.Client {
 	t.Helper()
 	c, err := tencentcloud.NewClient(tencentcloud.Config{
@@ -51,7 +41,7 @@ func huaweiClient(t *testing.T, srv *localcloud.Server, secretKey, projectID str
 }
 
 func TestTencentSignedBySDK(t *testing.T) {
-	srv := start(t, localcloud.Config{TCSSEvents: 3})
+	srv := localcloud.StartForTest(t, localcloud.Config{TCSSEvents: 3})
 	ctx := context.Background()
 
 	got, err := tencentClient(t, srv, localcloud.TencentSecretKey).DescribeAbnormalProcessDetail(ctx, "", localcloud.TCSSReferenceEventID)
@@ -74,7 +64,7 @@ func TestTencentSignedBySDK(t *testing.T) {
 }
 
 func TestTencentQuota(t *testing.T) {
-	srv := start(t, localcloud.Config{TencentQuota: 2})
+	srv := localcloud.StartForTest(t, localcloud.Config{TencentQuota: 2})
 	c := tencentClient(t, srv, localcloud.TencentSecretKey)
 	throttled := 0
 	for range 5 {
@@ -98,7 +88,7 @@ func tencentCode(err error) string {
 }
 
 func TestHuaweiSignedBySDK(t *testing.T) {
-	srv := start(t, localcloud.Config{HSSEvents: 50})
+	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 50})
 	ctx := context.Background()
 	lastDays := int32(30)
 	req := &huaweicloud.ListAppWhitelistEventRequest{LastDays: &lastDays, Offset: 0, Limit: 200}
@@ -128,7 +118,7 @@ func TestHuaweiSignedBySDK(t *testing.T) {
 }
 
 func TestHuaweiParameterRules(t *testing.T) {
-	srv := start(t, localcloud.Config{})
+	srv := localcloud.StartForTest(t, localcloud.Config{})
 	c := huaweiClient(t, srv, localcloud.HuaweiSecretKey, localcloud.HuaweiProjectID)
 	i32 := func(v int32) *int32 { return &v }
 	i64 := func(v int64) *int64 { return &v }

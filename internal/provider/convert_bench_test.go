@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/localcloud"
@@ -21,8 +18,6 @@ import (
 //	go test -run '^$' -bench BenchmarkHSSEventsToState -benchmem ./internal/provider/
 func BenchmarkHSSEventsToState(b *testing.B) {
 	ctx := context.Background()
-	var schemaResp datasource.SchemaResponse
-	NewHSSAppWhitelistEventsDataSource().Schema(ctx, datasource.SchemaRequest{}, &schemaResp)
 	for _, n := range benchSizes {
 		events := readGeneratedEvents(b, n)
 		b.Run(fmt.Sprintf("%d_events", n), func(b *testing.B) {
@@ -32,8 +27,8 @@ func BenchmarkHSSEventsToState(b *testing.B) {
 				for i := range events {
 					models[i] = newHSSEventModel(&events[i])
 				}
-				model := hssEventsModel{Events: types.ListNull(eventObjectType)}
-				state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+				model := hssEventsModel{Events: types.ListNull(eventObjectType())}
+				state := emptyHSSState(ctx)
 				if diags := state.Set(ctx, &model); diags.HasError() {
 					b.Fatal(diags)
 				}
@@ -49,11 +44,7 @@ func BenchmarkHSSEventsToState(b *testing.B) {
 // readGeneratedEvents reads n generated events from a local cloud.
 func readGeneratedEvents(b *testing.B, n int) []huaweicloud.AppWhitelistEventResponseInfo {
 	b.Helper()
-	srv, err := localcloud.Start(localcloud.Config{HSSEvents: n})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() { _ = srv.Close() }()
+	srv := localcloud.StartForTest(b, localcloud.Config{HSSEvents: n})
 	client, err := huaweicloud.NewClient(huaweicloud.Config{
 		AccessKey: localcloud.HuaweiAccessKey, SecretKey: localcloud.HuaweiSecretKey, ProjectID: localcloud.HuaweiProjectID,
 		Endpoint: srv.URL(), RequestsPerSecond: 1000,

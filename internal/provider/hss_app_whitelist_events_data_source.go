@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -328,7 +329,7 @@ func (d *hssAppWhitelistEventsDataSource) Read(ctx context.Context, req datasour
 	for i := range events {
 		models[i] = newHSSEventModel(&events[i])
 	}
-	model.Events = types.ListNull(eventObjectType)
+	model.Events = types.ListNull(eventObjectType())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -338,9 +339,9 @@ func (d *hssAppWhitelistEventsDataSource) Read(ctx context.Context, req datasour
 	}
 }
 
-// eventObjectType is the type of one event, from the schema.
-var eventObjectType = func() attr.Type {
+// eventObjectType is the type of one event, from the schema, worked out on first use.
+var eventObjectType = sync.OnceValue(func() attr.Type {
 	var resp datasource.SchemaResponse
 	(&hssAppWhitelistEventsDataSource{}).Schema(context.Background(), datasource.SchemaRequest{}, &resp)
 	return resp.Schema.Attributes["events"].GetType().(types.ListType).ElemType //nolint:forcetypeassert // the schema declares a list
-}()
+})

@@ -63,7 +63,7 @@ func objectWith(t *testing.T, attrs map[string]schema.Attribute, present map[str
 func i64(v int64) knownvalue.Check { return knownvalue.Int64Exact(v) }
 
 func TestAccHSSReferenceEvent(t *testing.T) {
-	srv := startLocalCloud(t, localcloud.Config{HSSEvents: 20})
+	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 20})
 	attrs := eventAttributes(t)
 	resourceAttrs := attrs["resource_info"].(schema.SingleNestedAttribute).Attributes
 	processAttrs := attrs["process_info"].(schema.ListNestedAttribute).NestedObject.Attributes
@@ -131,7 +131,7 @@ func checkReads(srv *localcloud.Server, firstPages, perRead int) error {
 
 func TestAccHSSLastDaysReadsEveryPageOnce(t *testing.T) {
 	const n = 1234
-	srv := startLocalCloud(t, localcloud.Config{HSSEvents: n})
+	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: n})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
@@ -183,7 +183,7 @@ func checkNewestFirstAndUnique(n int) resource.TestCheckFunc {
 }
 
 func TestAccHSSLongRangeIsSplitIntoWindows(t *testing.T) {
-	srv := startLocalCloud(t, localcloud.Config{HSSEvents: 1234})
+	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 1234})
 	end := time.Now().Add(-time.Hour).Truncate(time.Second).UTC()
 	begin := end.Add(-9 * 24 * time.Hour)
 	b, e := begin.UnixMilli(), end.UnixMilli()
@@ -281,7 +281,7 @@ func TestAccHSSFilters(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := startLocalCloud(t, localcloud.Config{HSSEvents: n})
+			srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: n})
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps: []resource.TestStep{{
@@ -314,7 +314,7 @@ func TestAccHSSFilters(t *testing.T) {
 }
 
 func TestAccHSSInvalidArguments(t *testing.T) {
-	srv := startLocalCloud(t, localcloud.Config{HSSEvents: 10})
+	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 10})
 	cases := []struct{ name, body, want string }{
 		{"no time range", `host_name = "web-1"`, `(?s)Exactly one of these attributes must be configured: \[last_days,begin_time\]`},
 		{"last_days and a range", `

@@ -19,20 +19,15 @@ import (
 // round-trips every event model through the schema.
 func TestSetAttributeValueMatchesFramework(t *testing.T) {
 	ctx := context.Background()
-	var schemaResp datasource.SchemaResponse
-	NewHSSAppWhitelistEventsDataSource().Schema(ctx, datasource.SchemaRequest{}, &schemaResp)
-
 	var page huaweicloud.ListAppWhitelistEventResponse
 	if err := jsonUnmarshal(`{"total_num":2,"data_list":[`+localcloud.HSSReferenceEvent+`,{"event_id":"bare"}]}`, &page); err != nil {
 		t.Fatal(err)
 	}
 	models := []hssEventModel{newHSSEventModel(&page.DataList[0]), newHSSEventModel(&page.DataList[1])}
-	empty := func() tfsdk.State {
-		return tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
-	}
+	empty := func() tfsdk.State { return emptyHSSState(ctx) }
 
 	// The framework's way: the models as a typed list in the model.
-	list, diags := types.ListValueFrom(ctx, eventObjectType, models)
+	list, diags := types.ListValueFrom(ctx, eventObjectType(), models)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -42,7 +37,7 @@ func TestSetAttributeValueMatchesFramework(t *testing.T) {
 	}
 
 	fast := empty()
-	if diags := fast.Set(ctx, &hssEventsModel{TotalNum: types.Int64Value(2), Events: types.ListNull(eventObjectType)}); diags.HasError() {
+	if diags := fast.Set(ctx, &hssEventsModel{TotalNum: types.Int64Value(2), Events: types.ListNull(eventObjectType())}); diags.HasError() {
 		t.Fatal(diags)
 	}
 	if err := setAttributeValue(ctx, &fast, "events", models); err != nil {
@@ -55,3 +50,10 @@ func TestSetAttributeValueMatchesFramework(t *testing.T) {
 
 // jsonUnmarshal decodes as the Huawei SDK does.
 func jsonUnmarshal(s string, v any) error { return hwutils.Unmarshal([]byte(s), v) }
+
+// emptyHSSState is a null state of cwpp_hss_app_whitelist_events, as Read receives it.
+func emptyHSSState(ctx context.Context) tfsdk.State {
+	var resp datasource.SchemaResponse
+	NewHSSAppWhitelistEventsDataSource().Schema(ctx, datasource.SchemaRequest{}, &resp)
+	return tfsdk.State{Schema: resp.Schema, Raw: tftypes.NewValue(resp.Schema.Type().TerraformType(ctx), nil)}
+}

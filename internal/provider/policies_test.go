@@ -74,7 +74,7 @@ func TestAccPolicies(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := startLocalCloud(t, tc.cloud)
+			srv := localcloud.StartForTest(t, tc.cloud)
 			dir, env := cliWorkdir(t, string(policy))
 			env = append(env,
 				"TENCENTCLOUD_SECRET_ID="+localcloud.TencentSecretID, "TENCENTCLOUD_SECRET_KEY="+localcloud.TencentSecretKey,

@@ -3,9 +3,9 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -22,6 +22,7 @@ import (
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/tencentcloud"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/transport"
 )
 
 // Environment variables: the names users of the vendors' own providers export.
@@ -193,27 +194,19 @@ func (p *cwppProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	resp.DataSourceData = data
 }
 
-// setting resolves one string setting: the configuration wins, then the environment.
-type setting struct {
-	value    types.String
-	env      string
-	resolved string
-}
-
-func (s *setting) resolve(block string, name string, resp *provider.ConfigureResponse) {
-	if s.value.IsUnknown() {
+// stringSetting resolves one setting of a block: the configuration wins, then
+// the environment variable env.
+func stringSetting(v types.String, env, block, name string, resp *provider.ConfigureResponse) string {
+	switch {
+	case v.IsUnknown():
 		resp.Diagnostics.AddAttributeError(path.Root(block).AtName(name), "Unknown "+block+"."+name,
 			"The provider cannot be configured with a value known only after apply. Set it statically or use the "+
-				s.env+" environment variable.")
-		return
+				env+" environment variable.")
+		return ""
+	case !v.IsNull():
+		return v.ValueString()
 	}
-	if !s.value.IsNull() {
-		s.resolved = s.value.ValueString()
-		return
-	}
-	if s.env != "" {
-		s.resolved = os.Getenv(s.env)
-	}
+	return os.Getenv(env)
 }
 
 func int64Setting(v types.Int64, def int64, block, name string, resp *provider.ConfigureResponse) int64 {
@@ -227,7 +220,11 @@ func int64Setting(v types.Int64, def int64, block, name string, resp *provider.C
 	return v.ValueInt64()
 }
 
-func missing(resp *provider.ConfigureResponse, block, name, env, what string) {
+// requireSetting reports a required setting that neither the configuration nor the environment gave.
+func requireSetting(value, block, name, env, what string, resp *provider.ConfigureResponse) {
+	if value != "" {
+		return
+	}
 	resp.Diagnostics.AddAttributeError(path.Root(block).AtName(name), "Missing "+block+"."+name,
 		fmt.Sprintf("The %s is required to use this cloud. Set %s.%s in the provider block or the %s environment variable.",
 			what, block, name, env))
@@ -243,39 +240,22 @@ func configureTencent(m *tencentCloudModel, data *providerData, resp *provider.C
 		}
 		m = &tencentCloudModel{}
 	}
-	id := setting{value: m.SecretID, env: envTencentSecretID}
-	key := setting{value: m.SecretKey, env: envTencentSecretKey}
-	token := setting{value: m.SecurityToken, env: envTencentSecurityToken}
-	region := setting{value: m.Region, env: envTencentRegion}
-	endpoint := setting{value: m.Endpoint, env: envTencentEndpoint}
-	id.resolve(block, "secret_id", resp)
-	key.resolve(block, "secret_key", resp)
-	token.resolve(block, "security_token", resp)
-	region.resolve(block, "region", resp)
-	endpoint.resolve(block, "endpoint", resp)
-	rps := int64Setting(m.RequestsPerSecond, tencentcloud.DefaultRequestsPerSecond, block, "requests_per_second", resp)
-	retries := int64Setting(m.MaxRetries, tencentcloud.DefaultMaxRetries, block, "max_retries", resp)
-	if id.resolved == "" {
-		missing(resp, block, "secret_id", envTencentSecretID, "Tencent Cloud secret id")
+	cfg := tencentcloud.Config{
+		SecretID:          stringSetting(m.SecretID, envTencentSecretID, block, "secret_id", resp),
+		SecretKey:         stringSetting(m.SecretKey, envTencentSecretKey, block, "secret_key", resp),
+		SecurityToken:     stringSetting(m.SecurityToken, envTencentSecurityToken, block, "security_token", resp),
+		Region:            cmp.Or(stringSetting(m.Region, envTencentRegion, block, "region", resp), tencentcloud.DefaultRegion),
+		Endpoint:          cmp.Or(stringSetting(m.Endpoint, envTencentEndpoint, block, "endpoint", resp), tencentcloud.DefaultEndpoint),
+		RequestsPerSecond: float64(int64Setting(m.RequestsPerSecond, tencentcloud.DefaultRequestsPerSecond, block, "requests_per_second", resp)),
+		MaxRetries:        int(int64Setting(m.MaxRetries, tencentcloud.DefaultMaxRetries, block, "max_retries", resp)),
 	}
-	if key.resolved == "" {
-		missing(resp, block, "secret_key", envTencentSecretKey, "Tencent Cloud secret key")
-	}
-	if region.resolved == "" {
-		region.resolved = tencentcloud.DefaultRegion
-	}
-	if endpoint.resolved == "" {
-		endpoint.resolved = tencentcloud.DefaultEndpoint
-	}
-	data.addSecrets(key.resolved, token.resolved)
+	requireSetting(cfg.SecretID, block, "secret_id", envTencentSecretID, "Tencent Cloud secret id", resp)
+	requireSetting(cfg.SecretKey, block, "secret_key", envTencentSecretKey, "Tencent Cloud secret key", resp)
+	data.addSecrets(cfg.SecretKey, cfg.SecurityToken)
 	if resp.Diagnostics.HasError() {
 		return nil
 	}
-	client, err := tencentcloud.NewClient(tencentcloud.Config{
-		SecretID: id.resolved, SecretKey: key.resolved, SecurityToken: token.resolved,
-		Region: region.resolved, Endpoint: endpoint.resolved,
-		RequestsPerSecond: float64(rps), MaxRetries: int(retries),
-	})
+	client, err := tencentcloud.NewClient(cfg)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root(block).AtName("endpoint"), "Invalid tencentcloud.endpoint", err.Error())
 		return nil
@@ -292,41 +272,26 @@ func configureHuawei(m *huaweiCloudModel, data *providerData, resp *provider.Con
 		}
 		m = &huaweiCloudModel{}
 	}
-	ak := setting{value: m.AccessKey, env: envHuaweiAccessKey}
-	sk := setting{value: m.SecretKey, env: envHuaweiSecretKey}
-	token := setting{value: m.SecurityToken, env: envHuaweiSecurityToken}
-	region := setting{value: m.Region, env: envHuaweiRegion}
-	project := setting{value: m.ProjectID, env: envHuaweiProjectID}
-	endpoint := setting{value: m.Endpoint, env: envHuaweiEndpoint}
-	for _, s := range []struct {
-		s    *setting
-		name string
-	}{{&ak, "access_key"}, {&sk, "secret_key"}, {&token, "security_token"}, {&region, "region"}, {&project, "project_id"}, {&endpoint, "endpoint"}} {
-		s.s.resolve(block, s.name, resp)
+	cfg := huaweicloud.Config{
+		AccessKey:         stringSetting(m.AccessKey, envHuaweiAccessKey, block, "access_key", resp),
+		SecretKey:         stringSetting(m.SecretKey, envHuaweiSecretKey, block, "secret_key", resp),
+		SecurityToken:     stringSetting(m.SecurityToken, envHuaweiSecurityToken, block, "security_token", resp),
+		Region:            stringSetting(m.Region, envHuaweiRegion, block, "region", resp),
+		ProjectID:         stringSetting(m.ProjectID, envHuaweiProjectID, block, "project_id", resp),
+		Endpoint:          stringSetting(m.Endpoint, envHuaweiEndpoint, block, "endpoint", resp),
+		RequestsPerSecond: float64(int64Setting(m.RequestsPerSecond, huaweicloud.DefaultRequestsPerSecond, block, "requests_per_second", resp)),
+		MaxRetries:        int(int64Setting(m.MaxRetries, huaweicloud.DefaultMaxRetries, block, "max_retries", resp)),
 	}
-	rps := int64Setting(m.RequestsPerSecond, huaweicloud.DefaultRequestsPerSecond, block, "requests_per_second", resp)
-	retries := int64Setting(m.MaxRetries, huaweicloud.DefaultMaxRetries, block, "max_retries", resp)
-	if ak.resolved == "" {
-		missing(resp, block, "access_key", envHuaweiAccessKey, "Huawei Cloud access key")
-	}
-	if sk.resolved == "" {
-		missing(resp, block, "secret_key", envHuaweiSecretKey, "Huawei Cloud secret key")
-	}
-	if project.resolved == "" {
-		missing(resp, block, "project_id", envHuaweiProjectID, "Huawei Cloud project id")
-	}
-	if region.resolved == "" && endpoint.resolved == "" {
-		missing(resp, block, "region", envHuaweiRegion, "Huawei Cloud region (or an endpoint)")
-	}
-	data.addSecrets(sk.resolved, token.resolved)
+	requireSetting(cfg.AccessKey, block, "access_key", envHuaweiAccessKey, "Huawei Cloud access key", resp)
+	requireSetting(cfg.SecretKey, block, "secret_key", envHuaweiSecretKey, "Huawei Cloud secret key", resp)
+	requireSetting(cfg.ProjectID, block, "project_id", envHuaweiProjectID, "Huawei Cloud project id", resp)
+	// The region only derives the default endpoint.
+	requireSetting(cmp.Or(cfg.Region, cfg.Endpoint), block, "region", envHuaweiRegion, "Huawei Cloud region (or an endpoint)", resp)
+	data.addSecrets(cfg.SecretKey, cfg.SecurityToken)
 	if resp.Diagnostics.HasError() {
 		return nil
 	}
-	client, err := huaweicloud.NewClient(huaweicloud.Config{
-		AccessKey: ak.resolved, SecretKey: sk.resolved, SecurityToken: token.resolved,
-		Region: region.resolved, ProjectID: project.resolved, Endpoint: endpoint.resolved,
-		RequestsPerSecond: float64(rps), MaxRetries: int(retries),
-	})
+	client, err := huaweicloud.NewClient(cfg)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root(block).AtName("endpoint"), "Invalid huaweicloud.endpoint", err.Error())
 		return nil
@@ -360,9 +325,7 @@ func (v httpURL) ValidateString(ctx context.Context, req validator.StringRequest
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	u, err := url.Parse(req.ConfigValue.ValueString())
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid endpoint URL",
-			fmt.Sprintf("%s: %q is not an absolute http or https URL with a host.", req.Path, req.ConfigValue.ValueString()))
+	if _, err := transport.ParseEndpoint(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid endpoint URL", fmt.Sprintf("%s: %s.", req.Path, err))
 	}
 }

@@ -50,17 +50,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// startLocalCloud runs a local cloud for one test.
-func startLocalCloud(t *testing.T, cfg localcloud.Config) *localcloud.Server {
-	t.Helper()
-	srv, err := localcloud.Start(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	return srv
-}
-
 // clearProviderEnv unsets the provider's variables for one (non-parallel) test.
 func clearProviderEnv(t *testing.T) {
 	for _, name := range providerEnv {
@@ -92,7 +81,7 @@ var referenceEventRead = statecheck.ExpectKnownValue("data.cwpp_tcss_abnormal_pr
 	tfjsonpath.New("process_info").AtMapKey("process_id"), knownvalue.Int64Exact(2907621))
 
 func TestAccProviderConfigFromEnvironmentOnly(t *testing.T) {
-	srv := startLocalCloud(t, localcloud.Config{})
+	srv := localcloud.StartForTest(t, localcloud.Config{})
 	clearProviderEnv(t)
 	t.Setenv(envTencentSecretID, localcloud.TencentSecretID)
 	t.Setenv(envTencentSecretKey, localcloud.TencentSecretKey)
@@ -119,7 +108,7 @@ data "cwpp_hss_app_whitelist_events" "all" {
 }
 
 func TestAccProviderConfigHCLOverridesEnvironment(t *testing.T) {
-	srv := startLocalCloud(t, localcloud.Config{})
+	srv := localcloud.StartForTest(t, localcloud.Config{})
 	clearProviderEnv(t)
 	// Wrong values in the environment: the HCL ones must win.
 	t.Setenv(envTencentSecretKey, "wrong-key-from-env")
@@ -138,7 +127,7 @@ func TestAccProviderConfigHCLOverridesEnvironment(t *testing.T) {
 }
 
 func TestAccProviderConfigErrors(t *testing.T) {
-	srv := startLocalCloud(t, localcloud.Config{})
+	srv := localcloud.StartForTest(t, localcloud.Config{})
 	clearProviderEnv(t)
 	cases := []struct {
 		name, config string
@@ -201,7 +190,7 @@ func TestAccProviderConfigErrors(t *testing.T) {
 }
 
 func TestAccProviderOneCloudWithoutTheOther(t *testing.T) {
-	srv := startLocalCloud(t, localcloud.Config{HSSEvents: 5})
+	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 5})
 	clearProviderEnv(t)
 	huaweiOnly := fmt.Sprintf(`provider "cwpp" {
   huaweicloud = { access_key = %q, secret_key = %q, project_id = %q, endpoint = %q }

@@ -45,7 +45,7 @@ func TestAccReliabilityTransientFaults(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := startLocalCloud(t, localcloud.Config{TCSSEvents: tcssReads, HSSEvents: hssEvents})
+			srv := localcloud.StartForTest(t, localcloud.Config{TCSSEvents: tcssReads, HSSEvents: hssEvents})
 			srv.SetFaults(localcloud.Tencent, tc.faults)
 			srv.SetFaults(localcloud.Huawei, tc.faults)
 			want := make([]knownvalue.Check, tcssReads)
@@ -97,7 +97,7 @@ data "cwpp_hss_app_whitelist_events" "test" {
 
 func TestAccReliabilityForEachUnderQuota(t *testing.T) {
 	const n, quota = 200, 20
-	srv := startLocalCloud(t, localcloud.Config{TCSSEvents: n, TencentQuota: quota})
+	srv := localcloud.StartForTest(t, localcloud.Config{TCSSEvents: n, TencentQuota: quota})
 	want := map[string]knownvalue.Check{}
 	for i := 1; i <= n; i++ {
 		want[localcloud.TCSSGeneratedEventID(i)] = knownvalue.Int64Exact(localcloud.TCSSGeneratedProcessID(i))
@@ -182,7 +182,7 @@ func TestAccReliabilityPermanentFaultsAreNotRetried(t *testing.T) {
 				keys.TencentKeys = map[string]string{localcloud.TencentSecretID: "another-key"}
 				keys.HuaweiKeys = map[string]string{localcloud.HuaweiAccessKey: "another-key"}
 			}
-			srv := startLocalCloud(t, keys)
+			srv := localcloud.StartForTest(t, keys)
 			srv.SetFaults(tc.cloud, tc.faults)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
@@ -217,7 +217,7 @@ func TestAccReliabilityMalformedResponses(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := startLocalCloud(t, localcloud.Config{HSSEvents: 50})
+			srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 50})
 			srv.SetFaults(tc.cloud, tc.faults)
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
@@ -238,7 +238,7 @@ func TestAccReliabilityMalformedResponses(t *testing.T) {
 // known secrets, and looks for them in the log, the output and the state.
 func TestAccReliabilitySecretsNeverLogged(t *testing.T) {
 	const tencentToken, huaweiToken = "tencent-token-7c1d0e", "huawei-token-51aa9f"
-	srv := startLocalCloud(t, localcloud.Config{HSSEvents: 500})
+	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 500})
 	dir, env := cliWorkdir(t, requiredProviders+`
 provider "cwpp" {
   huaweicloud = {
@@ -297,7 +297,7 @@ output "count" {
 // TestAccReliabilityCancellation interrupts a long read, as Ctrl-C does, and
 // checks that paging stops: no request starts later than 2 seconds after.
 func TestAccReliabilityCancellation(t *testing.T) {
-	srv := startLocalCloud(t, localcloud.Config{HSSEvents: 20000})
+	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 20000})
 	srv.SetFaults(localcloud.Huawei, localcloud.Faults{Latency: 2 * time.Second})
 	end := time.Now().Add(-time.Minute).UTC().Truncate(time.Second)
 	dir, env := cliWorkdir(t, requiredProviders+providerConfig(srv, "", "requests_per_second = 100")+fmt.Sprintf(`

@@ -18,7 +18,7 @@ import (
 func str(s string) knownvalue.Check { return knownvalue.StringExact(s) }
 
 func TestAccTCSSAbnormalProcessReferenceEvent(t *testing.T) {
-	srv := startLocalCloud(t, localcloud.Config{})
+	srv := localcloud.StartForTest(t, localcloud.Config{})
 	ref := "data.cwpp_tcss_abnormal_process.ref"
 	node := func(name string, pid int64) knownvalue.Check {
 		return knownvalue.ObjectExact(map[string]knownvalue.Check{"name": str(name), "pid": knownvalue.Int64Exact(pid)})
@@ -118,7 +118,7 @@ func TestAccTCSSAbnormalProcessReferenceEvent(t *testing.T) {
 }
 
 func TestAccTCSSAbnormalProcessAbsentFieldsAreNull(t *testing.T) {
-	srv := startLocalCloud(t, localcloud.Config{})
+	srv := localcloud.StartForTest(t, localcloud.Config{})
 	sparse := "data.cwpp_tcss_abnormal_process.sparse"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
@@ -152,7 +152,7 @@ data "cwpp_tcss_abnormal_process" "sparse" {
 }
 
 func TestAccTCSSAbnormalProcessErrors(t *testing.T) {
-	srv := startLocalCloud(t, localcloud.Config{})
+	srv := localcloud.StartForTest(t, localcloud.Config{})
 	wrongKey := strings.Replace(providerConfig(srv, "", ""), localcloud.TencentSecretKey, "not-the-secret-key", 1)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
@@ -179,7 +179,7 @@ data "cwpp_tcss_abnormal_process" "missing" {
 }
 
 func TestAccTCSSAbnormalProcessInvalidArguments(t *testing.T) {
-	srv := startLocalCloud(t, localcloud.Config{})
+	srv := localcloud.StartForTest(t, localcloud.Config{})
 	cases := []struct{ name, body, want string }{
 		{"empty event_id", `event_id = ""`, `(?s)event_id.*string length must be at least 1`},
 		{"missing event_id", `region = "ap-guangzhou"`, `(?s)The argument "event_id" is required`},
@@ -204,7 +204,7 @@ func TestAccTCSSAbnormalProcessInvalidArguments(t *testing.T) {
 
 func TestAccTCSSAbnormalProcessForEach(t *testing.T) {
 	const n = 50
-	srv := startLocalCloud(t, localcloud.Config{TCSSEvents: n})
+	srv := localcloud.StartForTest(t, localcloud.Config{TCSSEvents: n})
 	ids := make([]string, n)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("%q", localcloud.TCSSGeneratedEventID(i+1))

@@ -14,7 +14,7 @@ import (
 // TestAccWarnings runs `plan -json` with the real CLI, where warnings, which
 // terraform-plugin-testing does not expose, are machine-readable.
 func TestAccWarnings(t *testing.T) {
-	srv := startLocalCloud(t, localcloud.Config{HSSEvents: 300})
+	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 300})
 	dir, env := cliWorkdir(t, requiredProviders+providerConfig(srv, "", "")+`
 data "cwpp_hss_app_whitelist_events" "cut" {
   last_days   = 30

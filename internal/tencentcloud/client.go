@@ -6,9 +6,7 @@ package tencentcloud
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -50,8 +48,6 @@ type Config struct {
 	Endpoint                           string // full URL; http allowed
 	RequestsPerSecond                  float64
 	MaxRetries                         int
-	// Transport, when set, carries the requests (tests and benchmarks).
-	Transport http.RoundTripper
 }
 
 // Client implements API. One per provider instance: its limiter is shared by every read.
@@ -69,16 +65,12 @@ var _ API = (*Client)(nil)
 
 // NewClient checks the endpoint and builds the client; no request is made.
 func NewClient(cfg Config) (*Client, error) {
-	u, err := url.Parse(cfg.Endpoint)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("endpoint %q is not an http or https URL", cfg.Endpoint)
-	}
-	rt := cfg.Transport
-	if rt == nil {
-		rt = transport.New(maxResponseBytes)
+	u, err := transport.ParseEndpoint(cfg.Endpoint)
+	if err != nil {
+		return nil, err
 	}
 	return &Client{
-		transport: rt,
+		transport: transport.New(maxResponseBytes),
 		config:    cfg,
 		scheme:    strings.ToUpper(u.Scheme),
 		host:      u.Host + strings.TrimSuffix(u.Path, "/"),

@@ -1,12 +1,24 @@
-// Package transport holds the HTTP transport both cloud clients send through.
+// Package transport holds what both cloud clients share about HTTP: the
+// endpoint rule and the transport they send through.
 package transport
 
 import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 )
+
+// ParseEndpoint checks an endpoint setting: an absolute http or https URL with
+// a host. http is allowed for local and private endpoints.
+func ParseEndpoint(endpoint string) (*url.URL, error) {
+	u, err := url.Parse(endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%q is not an absolute http or https URL with a host", endpoint)
+	}
+	return u, nil
+}
 
 // New returns the clients' transport: a clone of the default one with
 // timeouts, whose response bodies fail once they exceed maxBody bytes, so a
