@@ -5,12 +5,12 @@
 #   export TENCENTCLOUD_SECRET_ID=... TENCENTCLOUD_SECRET_KEY=...
 #   export HW_ACCESS_KEY=... HW_SECRET_KEY=... HW_PROJECT_ID=... HW_REGION_NAME=cn-north-4
 provider "cwpp" {
-  tencentcloud = {
+  tencentcloud {
     region              = "ap-guangzhou"
     requests_per_second = 20
   }
 
-  huaweicloud = {
+  huaweicloud {
     region     = "cn-north-4"
     project_id = var.huawei_project_id
   }

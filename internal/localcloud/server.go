@@ -319,13 +319,13 @@ func (s *Server) AddHSSEventsAt(times ...int64) {
 func (s *Server) ProviderHCL(tencentExtra, huaweiExtra string) string {
 	return fmt.Sprintf(`
 provider "cwpp" {
-  tencentcloud = {
+  tencentcloud {
     secret_id  = %q
     secret_key = %q
     endpoint   = %q
     %s
   }
-  huaweicloud = {
+  huaweicloud {
     access_key = %q
     secret_key = %q
     project_id = %q

@@ -94,10 +94,13 @@ func (p *cwppProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 	resp.Schema = schema.Schema{
 		Description: "Reads runtime security events from Tencent Cloud TCSS and Huawei Cloud HSS. Configure the cloud " +
 			"whose data sources you use; each setting falls back to the environment variable named in its description.",
-		Attributes: map[string]schema.Attribute{
-			"tencentcloud": schema.SingleNestedAttribute{
-				Optional:    true,
-				Description: "Tencent Cloud credentials and limits, needed by the `cwpp_tcss_*` data sources.",
+		// Blocks, not object-valued attributes: Terraform drops a misspelled key
+		// inside an object value without a word (terraform#33570); a block rejects it.
+		Blocks: map[string]schema.Block{
+			"tencentcloud": schema.SingleNestedBlock{
+				Description: "Tencent Cloud credentials and limits, needed by the `cwpp_tcss_*` data sources. " +
+					"Without the block, Tencent Cloud is configured from the environment when `" + envTencentSecretID +
+					"` or `" + envTencentSecretKey + "` is set; an empty block reads every setting from the environment.",
 				Attributes: map[string]schema.Attribute{
 					"secret_id": schema.StringAttribute{
 						Optional: true, Validators: nonEmpty,
@@ -131,9 +134,10 @@ func (p *cwppProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					},
 				},
 			},
-			"huaweicloud": schema.SingleNestedAttribute{
-				Optional:    true,
-				Description: "Huawei Cloud credentials and limits, needed by the `cwpp_hss_*` data sources.",
+			"huaweicloud": schema.SingleNestedBlock{
+				Description: "Huawei Cloud credentials and limits, needed by the `cwpp_hss_*` data sources. " +
+					"Without the block, Huawei Cloud is configured from the environment when `" + envHuaweiAccessKey +
+					"` or `" + envHuaweiSecretKey + "` is set; an empty block reads every setting from the environment.",
 				Attributes: map[string]schema.Attribute{
 					"access_key": schema.StringAttribute{
 						Optional: true, Validators: nonEmpty,

@@ -28,15 +28,17 @@ func TestAccProviderSchemaJSON(t *testing.T) {
 		ProviderSchemas map[string]struct {
 			Provider struct {
 				Block struct {
-					Attributes map[string]struct {
-						NestedType struct {
+					Attributes map[string]json.RawMessage `json:"attributes"`
+					BlockTypes map[string]struct {
+						NestingMode string `json:"nesting_mode"`
+						Block       struct {
 							Attributes map[string]struct {
 								Type      any  `json:"type"`
 								Optional  bool `json:"optional"`
 								Sensitive bool `json:"sensitive"`
 							} `json:"attributes"`
-						} `json:"nested_type"`
-					} `json:"attributes"`
+						} `json:"block"`
+					} `json:"block_types"`
 				} `json:"block"`
 			} `json:"provider"`
 			DataSourceSchemas map[string]json.RawMessage `json:"data_source_schemas"`
@@ -55,8 +57,16 @@ func TestAccProviderSchemaJSON(t *testing.T) {
 		"huaweicloud": {"access_key": false, "secret_key": true, "security_token": true, "region": false,
 			"project_id": false, "endpoint": false, "requests_per_second": false, "max_retries": false},
 	}
+	// Blocks, so that a misspelled setting is an error (terraform#33570).
+	if len(schema.Provider.Block.Attributes) != 0 {
+		t.Errorf("the provider has top-level attributes %v; want only the two cloud blocks", schema.Provider.Block.Attributes)
+	}
 	for block, attrs := range want {
-		got := schema.Provider.Block.Attributes[block].NestedType.Attributes
+		bt, ok := schema.Provider.Block.BlockTypes[block]
+		if !ok || bt.NestingMode != "single" {
+			t.Errorf("%s: block present %v, nesting mode %q; want a single nested block", block, ok, bt.NestingMode)
+		}
+		got := bt.Block.Attributes
 		if len(got) != len(attrs) {
 			t.Errorf("%s has %d attributes, want %d", block, len(got), len(attrs))
 		}

@@ -136,42 +136,67 @@ func TestAccProviderConfigErrors(t *testing.T) {
 		{
 			name: "missing secret key",
 			config: fmt.Sprintf(`provider "cwpp" {
-  tencentcloud = { secret_id = "AKIDx", endpoint = %q }
+  tencentcloud {
+    secret_id = "AKIDx"
+    endpoint = %q
+  }
 }`, srv.URL()) + referenceEventConfig,
 			want: regexp.MustCompile(`(?s)Missing tencentcloud.secret_key.*TENCENTCLOUD_SECRET_KEY`),
 		},
 		{
 			name: "missing project id",
 			config: fmt.Sprintf(`provider "cwpp" {
-  huaweicloud = { access_key = "ak", secret_key = "sk", endpoint = %q }
+  huaweicloud {
+    access_key = "ak"
+    secret_key = "sk"
+    endpoint = %q
+  }
 }`, srv.URL()) + referenceEventConfig,
 			want: regexp.MustCompile(`(?s)Missing huaweicloud.project_id.*HW_PROJECT_ID`),
 		},
 		{
 			name: "bad endpoint URL",
 			config: `provider "cwpp" {
-  tencentcloud = { secret_id = "AKIDx", secret_key = "k", endpoint = "tcss.example.com:443" }
+  tencentcloud {
+    secret_id = "AKIDx"
+    secret_key = "k"
+    endpoint = "tcss.example.com:443"
+  }
 }` + referenceEventConfig,
 			want: regexp.MustCompile(`(?s)Invalid endpoint URL.*tencentcloud.endpoint`),
 		},
 		{
 			name: "requests_per_second zero",
 			config: `provider "cwpp" {
-  tencentcloud = { secret_id = "AKIDx", secret_key = "k", requests_per_second = 0 }
+  tencentcloud {
+    secret_id = "AKIDx"
+    secret_key = "k"
+    requests_per_second = 0
+  }
 }` + referenceEventConfig,
 			want: regexp.MustCompile(`(?s)requests_per_second.*at least 1`),
 		},
 		{
 			name: "negative max_retries",
 			config: `provider "cwpp" {
-  huaweicloud = { access_key = "ak", secret_key = "sk", project_id = "p", region = "cn-north-4", max_retries = -1 }
+  huaweicloud {
+    access_key = "ak"
+    secret_key = "sk"
+    project_id = "p"
+    region = "cn-north-4"
+    max_retries = -1
+  }
 }` + referenceEventConfig,
 			want: regexp.MustCompile(`(?s)max_retries.*at least 0`),
 		},
 		{
 			name: "empty region",
 			config: `provider "cwpp" {
-  tencentcloud = { secret_id = "AKIDx", secret_key = "k", region = "" }
+  tencentcloud {
+    secret_id = "AKIDx"
+    secret_key = "k"
+    region = ""
+  }
 }` + referenceEventConfig,
 			want: regexp.MustCompile(`(?s)tencentcloud.region.*length`),
 		},
@@ -193,14 +218,28 @@ func TestAccProviderOneCloudWithoutTheOther(t *testing.T) {
 	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 5})
 	clearProviderEnv(t)
 	huaweiOnly := fmt.Sprintf(`provider "cwpp" {
-  huaweicloud = { access_key = %q, secret_key = %q, project_id = %q, endpoint = %q }
+  huaweicloud {
+    access_key = %q
+    secret_key = %q
+    project_id = %q
+    endpoint   = %q
+  }
 }
 `, localcloud.HuaweiAccessKey, localcloud.HuaweiSecretKey, localcloud.HuaweiProjectID, srv.URL())
+	tencentOnly := fmt.Sprintf(`provider "cwpp" {
+  tencentcloud {
+    secret_id  = %q
+    secret_key = %q
+    endpoint   = %q
+  }
+}
+`, localcloud.TencentSecretID, localcloud.TencentSecretKey, srv.URL())
+	const hssAll = `data "cwpp_hss_app_whitelist_events" "all" { last_days = 30 }`
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: huaweiOnly + `data "cwpp_hss_app_whitelist_events" "all" { last_days = 30 }`,
+				Config: huaweiOnly + hssAll,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.cwpp_hss_app_whitelist_events.all", tfjsonpath.New("total_num"), knownvalue.Int64Exact(5)),
 				},
@@ -214,4 +253,87 @@ func TestAccProviderOneCloudWithoutTheOther(t *testing.T) {
 	if n := srv.RequestCount(localcloud.Tencent); n != 0 {
 		t.Errorf("TCSS saw %d requests from an unconfigured cloud", n)
 	}
+	srv.ResetRequests()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: tencentOnly + referenceEventConfig, ConfigStateChecks: []statecheck.StateCheck{referenceEventRead}},
+			{
+				Config:      tencentOnly + hssAll,
+				ExpectError: regexp.MustCompile(`(?s)Huawei Cloud is not configured.*HW_ACCESS_KEY.*HW_SECRET_KEY`),
+			},
+		},
+	})
+	if n := srv.RequestCount(localcloud.Huawei); n != 0 {
+		t.Errorf("HSS saw %d requests from an unconfigured cloud", n)
+	}
+}
+
+// TestAccProviderMisspelledSettingFails: a misspelled setting inside a cloud
+// block is Terraform's own "not expected here" error at plan, and no request
+// is made. As object attributes, Terraform dropped such keys without a word.
+func TestAccProviderMisspelledSettingFails(t *testing.T) {
+	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 5})
+	clearProviderEnv(t)
+	for _, tc := range []struct{ name, tencentExtra, huaweiExtra, misspelled string }{
+		{"tencentcloud regoin", `regoin = "ap-shanghai"`, "", "regoin"},
+		{"tencentcloud endpiont", `endpiont = "http://127.0.0.1:1"`, "", "endpiont"},
+		{"tencentcloud secret_kye", `secret_kye = "x"`, "", "secret_kye"},
+		{"huaweicloud regoin", "", `regoin = "cn-south-1"`, "regoin"},
+		{"huaweicloud endpiont", "", `endpiont = "http://127.0.0.1:1"`, "endpiont"},
+		{"huaweicloud secret_kye", "", `secret_kye = "x"`, "secret_kye"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: providerConfig(srv, tc.tencentExtra, tc.huaweiExtra) + referenceEventConfig +
+						`data "cwpp_hss_app_whitelist_events" "all" { last_days = 30 }`,
+					ExpectError: regexp.MustCompile(`An argument named "` + tc.misspelled + `" is not expected here`),
+				}},
+			})
+		})
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("the local cloud saw %d requests; a misspelled setting must stop before any request", n)
+	}
+}
+
+// TestAccProviderEmptyBlocksReadTheEnvironment: an empty block takes every
+// setting from the environment, and reports the ones the environment lacks.
+func TestAccProviderEmptyBlocksReadTheEnvironment(t *testing.T) {
+	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 3})
+	clearProviderEnv(t)
+	const emptyBlocks = `provider "cwpp" {
+  tencentcloud {}
+  huaweicloud {}
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      emptyBlocks + referenceEventConfig,
+			ExpectError: regexp.MustCompile(`(?s)Missing tencentcloud.secret_id.*TENCENTCLOUD_SECRET_ID`),
+		}},
+	})
+	if n := len(srv.Requests()); n != 0 {
+		t.Fatalf("the local cloud saw %d requests from an unconfigured provider", n)
+	}
+	t.Setenv(envTencentSecretID, localcloud.TencentSecretID)
+	t.Setenv(envTencentSecretKey, localcloud.TencentSecretKey)
+	t.Setenv(envTencentEndpoint, srv.URL())
+	t.Setenv(envHuaweiAccessKey, localcloud.HuaweiAccessKey)
+	t.Setenv(envHuaweiSecretKey, localcloud.HuaweiSecretKey)
+	t.Setenv(envHuaweiProjectID, localcloud.HuaweiProjectID)
+	t.Setenv(envHuaweiEndpoint, srv.URL())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: emptyBlocks + referenceEventConfig + `data "cwpp_hss_app_whitelist_events" "all" { last_days = 30 }`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				referenceEventRead,
+				statecheck.ExpectKnownValue("data.cwpp_hss_app_whitelist_events.all", tfjsonpath.New("total_num"), knownvalue.Int64Exact(3)),
+			},
+		}},
+	})
 }

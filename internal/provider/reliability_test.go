@@ -241,7 +241,7 @@ func TestAccReliabilitySecretsNeverLogged(t *testing.T) {
 	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 500})
 	dir, env := cliWorkdir(t, requiredProviders+`
 provider "cwpp" {
-  huaweicloud = {
+  huaweicloud {
     secret_key     = "`+localcloud.HuaweiSecretKey+`"
     security_token = "`+huaweiToken+`"
     max_retries    = 3
