@@ -31,6 +31,7 @@ import (
 var (
 	runs      = flag.Int("runs", 3, "runs of each scenario; figures are medians with min and max")
 	terraform = flag.String("terraform", ".tools/terraform", "the Terraform CLI to drive")
+	only      = flag.String("only", "", "run one section: paging, foreach, endtoend, scale or startup (default: all)")
 )
 
 func main() {
@@ -50,18 +51,24 @@ func main() {
 		cpuModel(), runtime.Version(), strings.TrimSpace(firstLine(b.output(tf, "version"))), *runs)
 	fmt.Println("| # | Measure | Result (median [min, max]) | Baseline in the same run | Ratio | Goal |")
 	fmt.Println("|---|---|---|---|---|---|")
-	b.paging()
-	b.forEachUnderQuota()
-	b.endToEnd()
-	b.memory()
-	b.startup()
+	for _, section := range []struct {
+		name string
+		run  func()
+	}{{"paging", b.paging}, {"foreach", b.forEachUnderQuota}, {"endtoend", b.endToEnd}, {"scale", b.listsAtScale}, {"startup", b.startup}} {
+		if *only == "" || *only == section.name {
+			section.run()
+		}
+	}
 }
 
 type bench struct {
 	terraform string
-	dir       string // temp dir: provider binary, CLI config
+	dir       string // temp dir: provider binaries, CLI configs
 	binary    string
+	rc        string // CLI configuration with binary as a dev override
 	env       []string
+	// The framework-only build, the baseline of the list data sources' fast path.
+	frameworkBinary, frameworkRC string
 }
 
 func (b *bench) setup() error {
@@ -71,22 +78,33 @@ func (b *bench) setup() error {
 	}
 	b.dir = dir
 	b.binary = filepath.Join(dir, "bin", "terraform-provider-cwpp")
-	log.Printf("bench: building the provider")
-	if out, err := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", b.binary, ".").CombinedOutput(); err != nil {
-		return fmt.Errorf("go build: %v\n%s", err, out)
+	b.frameworkBinary = filepath.Join(dir, "framework", "terraform-provider-cwpp")
+	log.Printf("bench: building the provider and its framework-only baseline")
+	for bin, pkg := range map[string]string{b.binary: ".", b.frameworkBinary: "./internal/bench/frameworkprovider"} {
+		if out, err := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, pkg).CombinedOutput(); err != nil {
+			return fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
+		}
 	}
-	rc := filepath.Join(dir, "cli.tfrc")
-	if err := os.WriteFile(rc, []byte(`provider_installation {
+	if b.rc, err = devOverrides(dir, "cli.tfrc", b.binary); err != nil {
+		return err
+	}
+	if b.frameworkRC, err = devOverrides(dir, "framework.tfrc", b.frameworkBinary); err != nil {
+		return err
+	}
+	b.env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+b.rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	return nil
+}
+
+// devOverrides writes a CLI configuration that runs binary as the provider.
+func devOverrides(dir, name, binary string) (string, error) {
+	rc := filepath.Join(dir, name)
+	return rc, os.WriteFile(rc, []byte(`provider_installation {
   dev_overrides {
-    "registry.terraform.io/cwpp-terraform/cwpp" = "`+filepath.Dir(b.binary)+`"
+    "registry.terraform.io/cwpp-terraform/cwpp" = "`+filepath.Dir(binary)+`"
   }
   direct {}
 }
-`), 0o600); err != nil {
-		return err
-	}
-	b.env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
-	return nil
+`), 0o600)
 }
 
 func (b *bench) output(name string, args ...string) string {
@@ -173,13 +191,16 @@ func (b *bench) paging() {
 			"≤ 0.3x sequential, ≤ 1.5x bound")
 	}
 	conv := goBench("./internal/provider/", "BenchmarkHSSEventsToState", "-benchtime", "2x", "-benchmem")
-	small, large := conv["BenchmarkHSSEventsToState/5000_events"], conv["BenchmarkHSSEventsToState/50000_events"]
-	growth := summarize(large["ns/op"]).median / summarize(small["ns/op"]).median
-	row("4b", "Conversion to state, 5,000 events (Go benchmark)", summarize(seconds(small["ns/op"])).format("s", 3),
-		"50,000 events: "+summarize(seconds(large["ns/op"])).format("s", 2),
-		fmt.Sprintf("%.1fx time for 10x events; %.0f allocs, %.0f KiB per event", growth,
-			summarize(small["allocs/op"]).median/5000, summarize(small["B/op"]).median/5000/1024),
-		"linear (≈10x); provider share < 3 s")
+	for _, shape := range []string{"full", "sparse"} {
+		fast, framework := conv["BenchmarkHSSEventsToState/"+shape+"/5000_events/fast"], conv["BenchmarkHSSEventsToState/"+shape+"/5000_events/framework"]
+		large := conv["BenchmarkHSSEventsToState/"+shape+"/50000_events/fast"]
+		f, fw, l := summarize(seconds(fast["ns/op"])), summarize(seconds(framework["ns/op"])), summarize(seconds(large["ns/op"]))
+		row("4b", fmt.Sprintf("Events to state msgpack, 5,000 %s events (Go benchmark, fast path)", shape), f.format("s", 3),
+			"framework's generic path: "+fw.format("s", 2)+"; 50,000 events fast: "+l.format("s", 2),
+			fmt.Sprintf("%.3fx framework; %.1fx time for 10x events; %.0f allocs, %.1f KiB per event", f.median/fw.median,
+				l.median/f.median, summarize(fast["allocs/op"]).median/5000, summarize(fast["B/op"]).median/5000/1024),
+			"linear (≈10x)")
+	}
 }
 
 // seconds converts nanoseconds.
@@ -193,15 +214,21 @@ func seconds(ns []float64) []float64 {
 
 // run times one terraform command in a fresh directory holding main.tf.
 func (b *bench) run(mainTF string, args ...string) time.Duration {
+	return b.runEnv(mainTF, nil, args...)
+}
+
+// runEnv is run with more environment, which wins over b.env.
+func (b *bench) runEnv(mainTF string, env []string, args ...string) time.Duration {
 	dir, err := os.MkdirTemp(b.dir, "run")
 	if err != nil {
 		log.Fatal(err)
 	}
+	defer func() { _ = os.RemoveAll(dir) }()
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(mainTF), 0o600); err != nil {
 		log.Fatal(err)
 	}
 	cmd := exec.Command(b.terraform, args...)
-	cmd.Dir, cmd.Env = dir, b.env
+	cmd.Dir, cmd.Env = dir, append(slices.Clone(b.env), env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
@@ -285,36 +312,113 @@ output "count" {
 		"vendor provider on this data (DESIGN.md): 15 min 3 s", fmt.Sprintf("%.4fx vendor", summarize(times).median/903), "< 15 s")
 }
 
-func (b *bench) memory() {
-	for _, n := range []int{5000, 50000} {
-		b.memoryAt(n)
+// planned is one measured `terraform plan` of a list read.
+type planned struct {
+	wall, readDataSource      time.Duration
+	providerMiB, terraformMiB float64
+}
+
+// plan runs `terraform plan` with the provider binary under test (or the
+// framework-only baseline), TRACE provider logs to a file for the
+// ReadDataSource duration, and both processes' peak RSS watched.
+func (b *bench) plan(mainTF string, baseline bool) planned {
+	binary, rc := b.binary, b.rc
+	if baseline {
+		binary, rc = b.frameworkBinary, b.frameworkRC
+	}
+	logFile := filepath.Join(b.dir, "trace.log")
+	_ = os.Remove(logFile)
+	stop := make(chan struct{})
+	peaks := make(chan [2]float64)
+	go func() { peaks <- b.watchRSS(stop, binary, b.terraform) }()
+	wall := b.runEnv(mainTF, []string{"TF_CLI_CONFIG_FILE=" + rc, "TF_LOG_PROVIDER=TRACE", "TF_LOG_PATH=" + logFile},
+		"plan", "-input=false")
+	close(stop)
+	peak := <-peaks
+	return planned{wall: wall, readDataSource: readDataSourceDuration(logFile), providerMiB: peak[0], terraformMiB: peak[1]}
+}
+
+var reqDurationMs = regexp.MustCompile(`tf_req_duration_ms=(\d+)`)
+
+// readDataSourceDuration is the provider's own ReadDataSource time, as the
+// protocol server logs it (TRACE tf_req_duration_ms).
+func readDataSourceDuration(logFile string) time.Duration {
+	data, err := os.ReadFile(logFile)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if !strings.Contains(line, "tf_rpc=ReadDataSource") || !strings.Contains(line, "Received downstream response") {
+			continue
+		}
+		m := reqDurationMs.FindStringSubmatch(line)
+		if m != nil {
+			ms, _ := strconv.Atoi(m[1])
+			return time.Duration(ms) * time.Millisecond
+		}
+	}
+	log.Fatalf("no ReadDataSource duration in %s", logFile)
+	return 0
+}
+
+// listsAtScale reads 5,000 and 50,000 events of each shape with `terraform
+// plan` at 100 ms latency and 100 requests per second: the provider against
+// the framework-only baseline at 5,000, and against itself at 5,000 for 10x.
+func (b *bench) listsAtScale() {
+	for _, shape := range []struct {
+		name  string
+		shape localcloud.Shape
+	}{{"sparse", localcloud.ShapeSparse}, {"fully populated", localcloud.ShapeFull}} {
+		small := b.scaleRun(5000, shape.shape, "", false)
+		base := b.scaleRun(5000, shape.shape, "", true)
+		row("6", fmt.Sprintf("HSS 5,000 %s events, `terraform plan`, 100 ms latency, 100 req/s: wall time", shape.name),
+			small.wall.format("s", 2), "framework's generic path: "+base.wall.format("s", 2),
+			fmt.Sprintf("%.2fx framework", small.wall.median/base.wall.median), "≤ 13 s")
+		row("6", fmt.Sprintf("HSS 5,000 %s events: the provider's `ReadDataSource` (TRACE `tf_req_duration_ms`)", shape.name),
+			small.read.format("s", 2), "framework's generic path: "+base.read.format("s", 2),
+			fmt.Sprintf("%.3fx framework", small.read.median/base.read.median), "≤ 1.0 s")
+		large := b.scaleRun(50000, shape.shape, "", false)
+		row("7", fmt.Sprintf("HSS 50,000 %s events: the provider's `ReadDataSource`", shape.name), large.read.format("s", 2),
+			"5,000 events: "+small.read.format("s", 2), fmt.Sprintf("%.1fx time for 10x events", large.read.median/small.read.median),
+			"≤ 10 s, ≤ 11x")
+		row("8", fmt.Sprintf("Peak RSS reading 50,000 %s events (`terraform plan`): provider", shape.name), large.provider.format("MiB", 0),
+			"Terraform 1.5.7 itself: "+large.terraform.format("MiB", 0)+"; 5,000 events: provider "+small.provider.format("MiB", 0),
+			fmt.Sprintf("%.1f KiB per event", large.provider.median*1024/50000), "provider ≤ 350 MB")
+		if shape.shape == localcloud.ShapeFull {
+			summary := b.scaleRun(50000, shape.shape, "max_results = 0", false)
+			row("8", "Peak RSS reading 50,000 fully populated events with `max_results = 0` (summary only): provider",
+				summary.provider.format("MiB", 0), "Terraform 1.5.7 itself: "+summary.terraform.format("MiB", 0)+
+					"; `ReadDataSource` "+summary.read.format("s", 2), "", "recorded")
+		}
 	}
 }
 
-func (b *bench) memoryAt(n int) {
-	srv := startCloud(localcloud.Config{HSSEvents: n})
+type scaleStats struct{ wall, read, provider, terraform stats }
+
+func (b *bench) scaleRun(n int, shape localcloud.Shape, extra string, baseline bool) scaleStats {
+	srv := startCloud(localcloud.Config{HSSEvents: n, HSSShape: shape})
 	defer func() { _ = srv.Close() }()
+	srv.SetFaults(localcloud.Huawei, localcloud.Faults{Latency: 100 * time.Millisecond})
 	config := providerBlock(srv, "requests_per_second = 100") + `
 data "cwpp_hss_app_whitelist_events" "all" {
   last_days = 30
+  ` + extra + `
 }
 `
-	var peaks []float64
+	var wall, read, provider, terraform []float64
 	for range *runs {
-		stop := make(chan struct{})
-		peak := make(chan float64)
-		go func() { peak <- b.watchRSS(stop) }()
-		b.run(config, "plan", "-input=false")
-		close(stop)
-		peaks = append(peaks, <-peak)
+		p := b.plan(config, baseline)
+		wall, read = append(wall, p.wall.Seconds()), append(read, p.readDataSource.Seconds())
+		provider, terraform = append(provider, p.providerMiB), append(terraform, p.terraformMiB)
 	}
-	row("4", fmt.Sprintf("Peak RSS of the provider process reading %d,%03d events (`terraform plan`)", n/1000, n%1000), summarize(peaks).format("MiB", 0),
-		"", fmt.Sprintf("%.0f KiB per event", summarize(peaks).median*1024/float64(n)), "< 250 MB at 50,000")
+	log.Printf("bench: %d events (%v, baseline %v, %q): read %v", n, shape, baseline, extra, read)
+	return scaleStats{summarize(wall), summarize(read), summarize(provider), summarize(terraform)}
 }
 
-// watchRSS polls the provider process's peak RSS (VmHWM) until stop.
-func (b *bench) watchRSS(stop chan struct{}) float64 {
-	peak := 0.0
+// watchRSS polls the peak RSS (VmHWM) of the processes running binaries,
+// until stop.
+func (b *bench) watchRSS(stop chan struct{}, binaries ...string) [2]float64 {
+	var peak [2]float64
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -322,15 +426,19 @@ func (b *bench) watchRSS(stop chan struct{}) float64 {
 		case <-stop:
 			return peak
 		case <-tick.C:
-			peak = math.Max(peak, b.providerHWM())
+			for i, bin := range binaries[:2] {
+				peak[i] = math.Max(peak[i], processHWM(bin))
+			}
 		}
 	}
 }
 
-func (b *bench) providerHWM() float64 {
+// processHWM is the largest VmHWM of the processes running binary, in MiB.
+func processHWM(binary string) float64 {
 	procs, _ := filepath.Glob("/proc/[0-9]*/exe")
+	most := 0.0
 	for _, exe := range procs {
-		if target, err := os.Readlink(exe); err != nil || target != b.binary {
+		if target, err := os.Readlink(exe); err != nil || target != binary {
 			continue
 		}
 		status, err := os.ReadFile(filepath.Join(filepath.Dir(exe), "status"))
@@ -340,11 +448,11 @@ func (b *bench) providerHWM() float64 {
 		for _, line := range strings.Split(string(status), "\n") {
 			if f := strings.Fields(line); len(f) == 3 && f[0] == "VmHWM:" {
 				kb, _ := strconv.ParseFloat(f[1], 64)
-				return kb / 1024
+				most = math.Max(most, kb/1024)
 			}
 		}
 	}
-	return 0
+	return most
 }
 
 func (b *bench) startup() {

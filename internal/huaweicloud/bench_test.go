@@ -47,7 +47,7 @@ func BenchmarkPaging(b *testing.B) {
 			concurrency int
 		}{{"sequential", 1}, {"concurrent", huaweicloud.DefaultConcurrency}} {
 			b.Run(scenario.name+"/"+mode.name, func(b *testing.B) {
-				var res *huaweicloud.Result
+				var res *huaweicloud.Result[huaweicloud.AppWhitelistEventResponseInfo]
 				for b.Loop() {
 					res, err = huaweicloud.ReadEvents(context.Background(), client, scenario.query, mode.concurrency)
 					if err != nil {
@@ -64,7 +64,7 @@ func BenchmarkPaging(b *testing.B) {
 
 // lowerBound is the fastest a read could be: first pages, then the rest in
 // rounds of `workers`, each round one latency, and never above the rate limit.
-func lowerBound(res *huaweicloud.Result, q huaweicloud.Query, workers int) time.Duration {
+func lowerBound(res *huaweicloud.Result[huaweicloud.AppWhitelistEventResponseInfo], q huaweicloud.Query, workers int) time.Duration {
 	windows := 1
 	if q.LastDays == nil {
 		windows = len(huaweicloud.Windows(q.Begin, q.End))

@@ -4,12 +4,11 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"sync/atomic"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"golang.org/x/sync/errgroup"
-	"golang.org/x/sync/semaphore"
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/paging"
 )
 
 const (
@@ -53,19 +52,38 @@ func Windows(begin, end time.Time) []Window {
 }
 
 // Result is every event of a query, deduplicated and newest first.
-type Result struct {
+type Result[T any] struct {
 	// TotalNum is what the API reported, summed over windows.
 	TotalNum int64
-	Events   []AppWhitelistEventResponseInfo
+	Events   []T
 	Requests int64
 }
 
-// ReadEvents reads every page of every window of q. The first page of each
-// window gives its total; the remaining pages are fetched concurrently, at
-// most concurrency at a time, and none past the last page. Events that arrive
-// while paging shift offsets: the positions that shift left unread are read
-// again (see fillGaps), and events seen twice are kept once.
-func ReadEvents(ctx context.Context, lister PageLister, q Query, concurrency int) (*Result, error) {
+// Kept is what a read keeps of one event: its id and time, which order and
+// de-duplicate the list, and the caller's own form of the event.
+type Kept[T any] struct {
+	ID        *string
+	OccurTime int64
+	Value     T
+}
+
+// Keep turns one page's events into what the caller keeps of them. It runs
+// as each page arrives, concurrently, so the page's API structs can go at once.
+type Keep[T any] func(events []AppWhitelistEventResponseInfo) ([]T, error)
+
+// ReadEvents reads every event of q as the API sends it.
+func ReadEvents(ctx context.Context, lister PageLister, q Query, concurrency int) (*Result[AppWhitelistEventResponseInfo], error) {
+	return ReadEventsAs(ctx, lister, q, concurrency, func(events []AppWhitelistEventResponseInfo) ([]AppWhitelistEventResponseInfo, error) {
+		return events, nil
+	})
+}
+
+// ReadEventsAs reads every page of every window of q, keeping of each page
+// what keep makes of it. The first page of each window gives its total; the
+// remaining pages are fetched concurrently, at most concurrency at a time,
+// and none past the last page (see package paging). Events seen twice are
+// kept once, newest first.
+func ReadEventsAs[T any](ctx context.Context, lister PageLister, q Query, concurrency int, keep Keep[T]) (*Result[T], error) {
 	base := ListAppWhitelistEventRequest{
 		EnterpriseProjectID: q.EnterpriseProjectID,
 		HostName:            q.HostName,
@@ -87,169 +105,73 @@ func ReadEvents(ctx context.Context, lister PageLister, q Query, concurrency int
 		}
 	}
 
-	reader := &pageReader{lister: lister, target: q.Target, sem: semaphore.NewWeighted(int64(max(concurrency, 1)))}
-	windows := make([]windowPages, len(requests))
+	reader := paging.NewReader(PageSize, maxOffset, concurrency)
+	windows := make([]paging.List[Kept[T]], len(requests))
 	g, gctx := errgroup.WithContext(ctx)
 	for i := range requests {
-		g.Go(func() error { return reader.readWindow(gctx, g, requests[i], &windows[i], i+1, len(requests)) })
+		name := fmt.Sprintf("window %d of %d", i+1, len(requests))
+		g.Go(func() error {
+			var err error
+			windows[i], err = paging.Read(gctx, reader, name, func(ctx context.Context, offset int) (int64, []Kept[T], error) {
+				req := requests[i]
+				req.Offset = int32(offset)
+				resp, err := lister.ListAppWhitelistEventPage(ctx, q.Target, &req)
+				if err != nil {
+					return 0, nil, err
+				}
+				kept, err := keepPage(resp.DataList, keep)
+				total := int64(0)
+				if resp.TotalNum != nil {
+					total = int64(*resp.TotalNum)
+				}
+				return total, kept, err
+			})
+			return err
+		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	for i := range windows {
-		if err := reader.fillGaps(ctx, requests[i], &windows[i]); err != nil {
-			return nil, err
-		}
-	}
 
-	res := &Result{Requests: reader.requests.Load()}
 	size := 0
-	for i := range windows {
-		res.TotalNum += windows[i].firstTotal
-		for _, p := range windows[i].pages {
-			size += len(p.events)
-		}
+	for _, w := range windows {
+		size += len(w.Items)
 	}
-	seen := make(map[string]struct{}, size)
-	res.Events = make([]AppWhitelistEventResponseInfo, 0, size)
+	all := make([]Kept[T], 0, size)
+	res := &Result[T]{Requests: reader.Requests()}
 	for i := range windows {
-		for _, page := range windows[i].pages {
-			for _, ev := range page.events {
-				if ev.EventID != nil {
-					if _, dup := seen[*ev.EventID]; dup {
-						continue
-					}
-					seen[*ev.EventID] = struct{}{}
-				}
-				res.Events = append(res.Events, ev)
-			}
-		}
+		res.TotalNum += windows[i].Total
+		all = append(all, windows[i].Items...)
+		windows[i].Items = nil
 	}
-	sort.SliceStable(res.Events, func(a, b int) bool {
-		return occurTime(res.Events[a]) > occurTime(res.Events[b])
+	all = paging.Unique(all, func(k *Kept[T]) (string, bool) {
+		if k.ID == nil {
+			return "", false
+		}
+		return *k.ID, true
 	})
+	sort.SliceStable(all, func(a, b int) bool { return all[a].OccurTime > all[b].OccurTime })
+	res.Events = make([]T, len(all))
+	for i := range all {
+		res.Events[i] = all[i].Value
+	}
 	return res, nil
 }
 
-func occurTime(e AppWhitelistEventResponseInfo) int64 {
-	if e.OccurTime == nil {
-		return 0
-	}
-	return *e.OccurTime
-}
-
-type windowPages struct {
-	firstTotal int64
-	pages      []page
-}
-
-// page is one response: its offset, the total it reported, its events.
-type page struct {
-	offset int
-	total  int64
-	events []AppWhitelistEventResponseInfo
-}
-
-func newPage(offset int, resp *ListAppWhitelistEventResponse) page {
-	p := page{offset: offset, events: resp.DataList}
-	if resp.TotalNum != nil {
-		p.total = int64(*resp.TotalNum)
-	}
-	return p
-}
-
-// firstGap returns the first position, counted as the window's first page
-// saw the list, that no page covered. New events arrive at the head (the list
-// is newest first), so a page whose total is larger by k saw every older
-// event k places further down: it covers [offset-k, offset-k+len).
-func (w *windowPages) firstGap() (gap, shift int64, ok bool) {
-	type span struct{ from, to int64 }
-	spans := make([]span, 0, len(w.pages))
-	for _, p := range w.pages {
-		k := p.total - w.firstTotal
-		shift = max(shift, k)
-		from := int64(p.offset) - k
-		spans = append(spans, span{from, from + int64(len(p.events))})
-	}
-	sort.Slice(spans, func(a, b int) bool { return spans[a].from < spans[b].from })
-	covered := int64(0)
-	for _, s := range spans {
-		if s.from > covered {
-			return covered, shift, true
-		}
-		covered = max(covered, s.to)
-	}
-	return covered, shift, covered < w.firstTotal
-}
-
-type pageReader struct {
-	lister   PageLister
-	target   Target
-	sem      *semaphore.Weighted
-	requests atomic.Int64
-}
-
-func (r *pageReader) fetch(ctx context.Context, req ListAppWhitelistEventRequest, offset int) (*ListAppWhitelistEventResponse, error) {
-	if offset > maxOffset {
-		return nil, fmt.Errorf("the window holds more events than the API can page through (offset above %d): narrow the time range or add filters", maxOffset)
-	}
-	if err := r.sem.Acquire(ctx, 1); err != nil {
+func keepPage[T any](events []AppWhitelistEventResponseInfo, keep Keep[T]) ([]Kept[T], error) {
+	values, err := keep(events)
+	if err != nil {
 		return nil, err
 	}
-	defer r.sem.Release(1)
-	req.Offset = int32(offset)
-	r.requests.Add(1)
-	return r.lister.ListAppWhitelistEventPage(ctx, r.target, &req)
-}
-
-func (r *pageReader) readWindow(ctx context.Context, g *errgroup.Group, req ListAppWhitelistEventRequest, w *windowPages, n, of int) error {
-	resp, err := r.fetch(ctx, req, 0)
-	if err != nil {
-		return err
+	if len(values) != len(events) {
+		return nil, fmt.Errorf("kept %d of a page's %d events", len(values), len(events))
 	}
-	first := newPage(0, resp)
-	w.firstTotal = first.total
-	w.pages = make([]page, max(1, int((first.total+PageSize-1)/PageSize)))
-	w.pages[0] = first
-	tflog.Debug(ctx, "read first page of window", map[string]any{
-		"window": n, "windows": of, "total_num": w.firstTotal, "pages": len(w.pages),
-	})
-	for p := 1; p < len(w.pages); p++ {
-		g.Go(func() error {
-			resp, err := r.fetch(ctx, req, p*PageSize)
-			if err != nil {
-				return err
-			}
-			w.pages[p] = newPage(p*PageSize, resp)
-			return nil
-		})
+	kept := make([]Kept[T], len(events))
+	for i := range events {
+		kept[i] = Kept[T]{ID: events[i].EventID, Value: values[i]}
+		if events[i].OccurTime != nil {
+			kept[i].OccurTime = *events[i].OccurTime
+		}
 	}
-	return nil
-}
-
-// maxGapReads bounds the re-reads of one window while events keep arriving.
-const maxGapReads = 50
-
-// fillGaps reads, one after another, the positions that shifted past the
-// pages read concurrently while new events arrived.
-func (r *pageReader) fillGaps(ctx context.Context, req ListAppWhitelistEventRequest, w *windowPages) error {
-	for reads := 0; ; reads++ {
-		gap, shift, ok := w.firstGap()
-		if !ok {
-			return nil
-		}
-		if reads == maxGapReads {
-			return fmt.Errorf("events kept arriving faster than %d re-reads could follow; try again or narrow the range", maxGapReads)
-		}
-		offset := int(gap + shift)
-		tflog.Debug(ctx, "re-reading a page shifted by new events", map[string]any{"offset": offset, "shift": shift})
-		resp, err := r.fetch(ctx, req, offset)
-		if err != nil {
-			return err
-		}
-		if len(resp.DataList) == 0 {
-			return nil // the list shrank: nothing is left to read there
-		}
-		w.pages = append(w.pages, newPage(offset, resp))
-	}
+	return kept, nil
 }

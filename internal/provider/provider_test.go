@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -20,7 +19,7 @@ import (
 // testProviderFactories serve the provider in-process to the real CLI that
 // terraform-plugin-testing drives (TF_ACC_TERRAFORM_PATH picks Terraform or OpenTofu).
 var testProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"cwpp": providerserver.NewProtocol6WithError(New("test")()),
+	"cwpp": func() (tfprotov6.ProviderServer, error) { return NewProtocol6Server("test")(), nil },
 }
 
 // providerEnv lists every variable the provider reads, so tests can clear them.

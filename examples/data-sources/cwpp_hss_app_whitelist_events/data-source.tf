@@ -31,3 +31,21 @@ data "cwpp_hss_app_whitelist_events" "november" {
   host_name   = "web-1"
   max_results = 500
 }
+
+# Count every event of the last 30 days without holding them in state:
+# max_results = 0 keeps only the summary, whatever the number of events.
+data "cwpp_hss_app_whitelist_events" "month" {
+  last_days   = 30
+  max_results = 0
+}
+
+output "unhandled_last_30_days" {
+  value = lookup(data.cwpp_hss_app_whitelist_events.month.summary.by_handle_status, "unhandled", 0)
+}
+
+check "no_critical_events_this_month" {
+  assert {
+    condition     = lookup(data.cwpp_hss_app_whitelist_events.month.summary.by_severity, "Critical", 0) == 0
+    error_message = "Critical events per host this month: ${jsonencode(data.cwpp_hss_app_whitelist_events.month.summary.by_host_name)}"
+  }
+}

@@ -22,6 +22,7 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:0", "loopback address to listen on (port 0: any free port)")
 	tcssEvents := flag.Int("tcss-events", 50, "generated TCSS events (ids evt-00001...), besides the reference example 5202566")
 	hssEvents := flag.Int("hss-events", 500, "generated HSS events over the last 30 days, besides the reference example")
+	hssShape := flag.String("hss-shape", "mixed", "generated HSS events: mixed (3 in 7 sparse, as real data), full (every field) or sparse (most optional fields absent)")
 	quota := flag.Int("tcss-quota", 20, "TCSS requests per second before RequestLimitExceeded (negative: none)")
 	latency := flag.Duration("latency", 0, "latency added to every request of both clouds")
 	jitter := flag.Duration("jitter", 0, "random latency added on top of -latency, up to this much")
@@ -43,8 +44,12 @@ func main() {
 		requestLog = f
 	}
 
+	shape, ok := map[string]localcloud.Shape{"mixed": localcloud.ShapeMixed, "full": localcloud.ShapeFull, "sparse": localcloud.ShapeSparse}[*hssShape]
+	if !ok {
+		log.Fatalf("-hss-shape must be mixed, full or sparse, not %q", *hssShape)
+	}
 	srv, err := localcloud.StartOn(*listen, localcloud.Config{
-		TencentQuota: *quota, TCSSEvents: *tcssEvents, HSSEvents: *hssEvents, Log: requestLog,
+		TencentQuota: *quota, TCSSEvents: *tcssEvents, HSSEvents: *hssEvents, HSSShape: shape, Log: requestLog,
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -1,0 +1,179 @@
+// Package paging reads every page of an offset-and-limit list API exactly
+// once, for both clouds: the first page's total fixes the page count, the
+// other pages are read concurrently, none past the last, and the positions
+// that events arriving mid-read pushed past the pages already read are read
+// again. Each page is converted as it arrives, so that a caller can keep a
+// compact form of its items instead of the API's structs.
+package paging
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync/atomic"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
+)
+
+// Fetch reads the page at offset and returns the total the API reported with
+// the page's items, already converted.
+type Fetch[T any] func(ctx context.Context, offset int) (total int64, items []T, err error)
+
+// Reader bounds the requests of one read: at most as many in flight as its
+// semaphore allows, whatever the number of lists read at once.
+type Reader struct {
+	PageSize  int
+	MaxOffset int // the API's largest offset
+	sem       *semaphore.Weighted
+	requests  atomic.Int64
+}
+
+// NewReader allows concurrency requests in flight; the clients' rate limit
+// bounds how fast they start.
+func NewReader(pageSize, maxOffset, concurrency int) *Reader {
+	return &Reader{PageSize: pageSize, MaxOffset: maxOffset, sem: semaphore.NewWeighted(int64(max(concurrency, 1)))}
+}
+
+// Requests counts the requests made so far.
+func (r *Reader) Requests() int64 { return r.requests.Load() }
+
+// List is one list read to the end.
+type List[T any] struct {
+	// Total is what the first page reported.
+	Total int64
+	// Items in list order, as the first page saw the list; an item that moved
+	// across a page boundary while the list was read may appear twice.
+	Items []T
+}
+
+type page[T any] struct {
+	offset int
+	total  int64
+	items  []T
+}
+
+// Read reads one list to the end. name labels its log lines.
+func Read[T any](ctx context.Context, r *Reader, name string, fetch Fetch[T]) (List[T], error) {
+	get := func(ctx context.Context, offset int) (page[T], error) {
+		if offset > r.MaxOffset {
+			return page[T]{}, fmt.Errorf("the list holds more items than the API can page through (offset above %d): narrow the query", r.MaxOffset)
+		}
+		if err := r.sem.Acquire(ctx, 1); err != nil {
+			return page[T]{}, err
+		}
+		defer r.sem.Release(1)
+		r.requests.Add(1)
+		total, items, err := fetch(ctx, offset)
+		return page[T]{offset: offset, total: total, items: items}, err
+	}
+
+	first, err := get(ctx, 0)
+	if err != nil {
+		return List[T]{}, err
+	}
+	pages := make([]page[T], max(1, int((first.total+int64(r.PageSize)-1)/int64(r.PageSize))))
+	pages[0] = first
+	tflog.Debug(ctx, "read the first page", map[string]any{"list": name, "total": first.total, "pages": len(pages)})
+	g, gctx := errgroup.WithContext(ctx)
+	for p := 1; p < len(pages); p++ {
+		g.Go(func() error {
+			var err error
+			pages[p], err = get(gctx, p*r.PageSize)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return List[T]{}, err
+	}
+	if pages, err = fillGaps(ctx, get, pages, name); err != nil {
+		return List[T]{}, err
+	}
+
+	// List order: by the position each page's items had when the first page was read.
+	sort.SliceStable(pages, func(a, b int) bool { return pages[a].from(first.total) < pages[b].from(first.total) })
+	size := 0
+	for _, p := range pages {
+		size += len(p.items)
+	}
+	out := List[T]{Total: first.total, Items: make([]T, 0, size)}
+	for _, p := range pages {
+		out.Items = append(out.Items, p.items...)
+	}
+	return out, nil
+}
+
+// from is where the page starts in the list as a first page of total saw it.
+// New items arrive at the head (the lists are newest first), so a page whose
+// total is larger by k saw every older item k places further down.
+func (p page[T]) from(firstTotal int64) int64 {
+	return int64(p.offset) - (p.total - firstTotal)
+}
+
+// firstGap returns the first position, counted as the first page saw the
+// list, that no page covered, and the largest shift seen.
+func firstGap[T any](pages []page[T]) (gap, shift int64, ok bool) {
+	firstTotal := pages[0].total
+	type span struct{ from, to int64 }
+	spans := make([]span, 0, len(pages))
+	for _, p := range pages {
+		shift = max(shift, p.total-firstTotal)
+		from := p.from(firstTotal)
+		spans = append(spans, span{from, from + int64(len(p.items))})
+	}
+	sort.Slice(spans, func(a, b int) bool { return spans[a].from < spans[b].from })
+	covered := int64(0)
+	for _, s := range spans {
+		if s.from > covered {
+			return covered, shift, true
+		}
+		covered = max(covered, s.to)
+	}
+	return covered, shift, covered < firstTotal
+}
+
+// maxGapReads bounds the re-reads of one list while items keep arriving.
+const maxGapReads = 50
+
+// fillGaps reads, one after another, the positions that shifted past the
+// pages read concurrently while new items arrived.
+func fillGaps[T any](ctx context.Context, get func(context.Context, int) (page[T], error), pages []page[T], name string) ([]page[T], error) {
+	for reads := 0; ; reads++ {
+		gap, shift, ok := firstGap(pages)
+		if !ok {
+			return pages, nil
+		}
+		if reads == maxGapReads {
+			return nil, fmt.Errorf("items kept arriving faster than %d re-reads could follow; try again or narrow the query", maxGapReads)
+		}
+		offset := int(gap + shift)
+		tflog.Debug(ctx, "re-reading a page shifted by new items", map[string]any{"list": name, "offset": offset, "shift": shift})
+		p, err := get(ctx, offset)
+		if err != nil {
+			return nil, err
+		}
+		if len(p.items) == 0 {
+			return pages, nil // the list shrank: nothing is left to read there
+		}
+		pages = append(pages, p)
+	}
+}
+
+// Unique drops the items whose key was seen before; an item without a key
+// (ok false) is always kept.
+func Unique[T any](items []T, key func(*T) (string, bool)) []T {
+	seen := make(map[string]struct{}, len(items))
+	kept := items[:0]
+	for i := range items {
+		if k, ok := key(&items[i]); ok {
+			if _, dup := seen[k]; dup {
+				continue
+			}
+			seen[k] = struct{}{}
+		}
+		kept = append(kept, items[i])
+	}
+	clear(items[len(kept):]) // let the dropped items go
+	return kept
+}

@@ -1,0 +1,89 @@
+package paging_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/paging"
+)
+
+// list is an API's list, newest first, that can grow at its head.
+type list struct {
+	mu       sync.Mutex
+	items    []string
+	requests []int
+	grow     func(requests int) int // items to add at the head before answering
+}
+
+func (l *list) fetch(_ context.Context, offset int) (int64, []string, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.requests = append(l.requests, offset)
+	if l.grow != nil {
+		for range l.grow(len(l.requests)) {
+			l.items = append([]string{fmt.Sprintf("new-%d", len(l.items))}, l.items...)
+		}
+	}
+	end := min(offset+100, len(l.items))
+	if offset >= end {
+		return int64(len(l.items)), nil, nil
+	}
+	return int64(len(l.items)), append([]string(nil), l.items[offset:end]...), nil
+}
+
+func items(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("item-%04d", i)
+	}
+	return out
+}
+
+func TestReadEveryPageOnce(t *testing.T) {
+	l := &list{items: items(1234)}
+	got, err := paging.Read(context.Background(), paging.NewReader(100, 1<<20, 4), "test", l.fetch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Total != 1234 || len(got.Items) != 1234 || len(l.requests) != 13 {
+		t.Fatalf("total %d, %d items, %d requests; want 1234, 1234, 13", got.Total, len(got.Items), len(l.requests))
+	}
+	for i, item := range got.Items {
+		if item != l.items[i] {
+			t.Fatalf("item %d is %s, want %s: not in list order", i, item, l.items[i])
+		}
+	}
+}
+
+func TestReadWhileTheListGrows(t *testing.T) {
+	original := items(950)
+	// Seven new items before every request after the first.
+	l := &list{items: append([]string(nil), original...), grow: func(requests int) int { return min(requests-1, 1) * 7 }}
+	got, err := paging.Read(context.Background(), paging.NewReader(100, 1<<20, 1), "test", l.fetch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unique := paging.Unique(got.Items, func(s *string) (string, bool) { return *s, true })
+	seen := map[string]bool{}
+	for _, item := range unique {
+		if seen[item] {
+			t.Fatalf("%s twice after Unique", item)
+		}
+		seen[item] = true
+	}
+	for _, item := range original {
+		if !seen[item] {
+			t.Errorf("%s was lost while the list grew", item)
+		}
+	}
+}
+
+func TestReadStopsAtTheOffsetLimit(t *testing.T) {
+	l := &list{items: items(500)}
+	_, err := paging.Read(context.Background(), paging.NewReader(100, 300, 2), "test", l.fetch)
+	if err == nil {
+		t.Fatal("read past the API's largest offset")
+	}
+}

@@ -1,0 +1,110 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/statemsgpack"
+)
+
+// A list data source keeps each element of its list, as pages arrive, in
+// one of two forms: under the protocol server, the msgpack of its state
+// (protocol_server.go); on the framework's own path, its model.
+type listElement[M any] struct {
+	encoded []byte
+	model   *M
+}
+
+// elementCodec compiles, once, the codec of the elements of the list
+// attribute of a data source's schema.
+func elementCodec[M any](newDataSource func() datasource.DataSource, attribute string) func() (*statemsgpack.Codec[M], error) {
+	return sync.OnceValues(func() (*statemsgpack.Codec[M], error) {
+		var resp datasource.SchemaResponse
+		newDataSource().Schema(context.Background(), datasource.SchemaRequest{}, &resp)
+		list := resp.Schema.Attributes[attribute].(schema.ListNestedAttribute)    //nolint:forcetypeassert // the schema declares it
+		elem := list.GetType().TerraformType(context.Background()).(tftypes.List) //nolint:forcetypeassert // a list attribute
+		return statemsgpack.Compile[M](elem.ElementType)
+	})
+}
+
+// keepModels keeps n elements as models.
+func keepModels[M any](n int, model func(i int) M) []listElement[M] {
+	models := make([]M, n)
+	kept := make([]listElement[M], n)
+	for i := range models {
+		models[i] = model(i)
+		kept[i].model = &models[i]
+	}
+	return kept
+}
+
+// keepEncoded keeps n elements as their state's msgpack, in one buffer.
+func keepEncoded[M any](codec *statemsgpack.Codec[M], n int, model func(i int) M) ([]listElement[M], error) {
+	var buf bytes.Buffer
+	w := statemsgpack.NewWriter(&buf)
+	ends := make([]int, n)
+	for i := range n {
+		m := model(i)
+		if err := codec.Encode(w, &m); err != nil {
+			return nil, err
+		}
+		ends[i] = buf.Len()
+		if i == 0 { // the first element's size sizes the page: no regrowing
+			buf.Grow(ends[0] * (n - 1) * 5 / 4)
+		}
+	}
+	encoded := buf.Bytes()
+	if cap(encoded) > len(encoded)*9/8 {
+		encoded = bytes.Clone(encoded) // without much spare capacity
+	}
+	kept := make([]listElement[M], n)
+	start := 0
+	for i, end := range ends {
+		kept[i].encoded = encoded[start:end:end]
+		start = end
+	}
+	return kept, nil
+}
+
+// setListState finishes a list data source's Read: the state of model, whose
+// list field set(model, models) fills on the framework's path; under the
+// protocol server the list is left null there and handed over encoded.
+func setListState[T, M any](ctx context.Context, state *tfsdk.State, list *encodedList, attribute string,
+	model *T, elements []listElement[M], set func(*T, []M),
+) diag.Diagnostics {
+	if list == nil {
+		models := make([]M, len(elements))
+		for i := range elements {
+			models[i] = *elements[i].model
+		}
+		set(model, models)
+		return state.Set(ctx, model)
+	}
+	set(model, nil)
+	diags := state.Set(ctx, model)
+	if diags.HasError() {
+		return diags
+	}
+	stateType, ok := state.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		diags.AddError("Encoding the state failed", "This is a bug in the provider: the schema is not an object.")
+		return diags
+	}
+	var header bytes.Buffer
+	_ = statemsgpack.NewWriter(&header).ArrayHeader(len(elements)) // a bytes.Buffer does not fail
+	parts := make([][]byte, 0, len(elements)+1)
+	parts = append(parts, header.Bytes())
+	for i := range elements {
+		parts = append(parts, elements[i].encoded)
+		elements[i].encoded = nil
+	}
+	list.set(stateType, attribute, parts)
+	return diags
+}
