@@ -1,10 +1,35 @@
 #!/usr/bin/env bash
 # make demo: a real `terraform plan` of examples/quickstart against the local cloud,
-# with the provider built from this tree and wired in by a dev override.
+# with the provider built from this tree and wired in by a dev override. It uses
+# a Terraform (>= 1.5) or OpenTofu already on the PATH, and builds Terraform 1.5.7
+# into .tools/ only when there is none (or TF_DEMO_CLI names one).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-bash scripts/tools.sh terraform
+
+# cli_version is the CLI's version line, such as "OpenTofu v1.12.6".
+cli_version() { TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null | grep -E -m 1 '^(Terraform|OpenTofu) v'; }
+
+# cli_at_least_1_5 says whether $1 is a Terraform or OpenTofu of version 1.5 or later.
+cli_at_least_1_5() {
+  local v
+  v=$(cli_version "$1" | sed -n 's/^[A-Za-z]* v\([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
+  [ -n "$v" ] && set -- $v && { [ "$1" -gt 1 ] || [ "$2" -ge 5 ]; }
+}
+tf=${TF_DEMO_CLI:-}
+if [ -z "$tf" ]; then
+  for candidate in terraform tofu; do
+    if command -v "$candidate" >/dev/null && cli_at_least_1_5 "$(command -v "$candidate")"; then
+      tf=$(command -v "$candidate")
+      break
+    fi
+  done
+fi
+if [ -z "$tf" ]; then
+  bash scripts/tools.sh terraform
+  tf="$root/.tools/terraform"
+fi
+echo "demo: using $(cli_version "$tf") at $tf" >&2
 
 work="$root/examples/quickstart/.demo"
 rm -rf "$work" && mkdir -p "$work/bin"
@@ -21,18 +46,21 @@ url=$(cat "$work/url")
 echo "demo: local cloud at $url" >&2
 
 # init installs the same build from an offline mirror (the registry is not
-# reachable); plan runs the dev override.
+# reachable); plan runs the dev override. OpenTofu resolves the source to its
+# own registry host.
+host=registry.terraform.io
+cli_version "$tf" | grep -q '^OpenTofu' && host=registry.opentofu.org
 platform="$(go env GOOS)_$(go env GOARCH)"
-mirror="$work/mirror/registry.terraform.io/cwpp-terraform/cwpp/0.0.1/$platform"
+mirror="$work/mirror/$host/cwpp-terraform/cwpp/0.0.1/$platform"
 mkdir -p "$mirror" && cp "$work/bin/terraform-provider-cwpp" "$mirror/terraform-provider-cwpp_v0.0.1"
 cat >"$work/terraformrc" <<EOT
 provider_installation {
   dev_overrides {
-    "registry.terraform.io/cwpp-terraform/cwpp" = "$work/bin"
+    "$host/cwpp-terraform/cwpp" = "$work/bin"
   }
   filesystem_mirror {
     path    = "$work/mirror"
-    include = ["registry.terraform.io/cwpp-terraform/cwpp"]
+    include = ["$host/cwpp-terraform/cwpp"]
   }
 }
 EOT
@@ -42,7 +70,6 @@ export TENCENTCLOUD_TCSS_ENDPOINT="$url"
 export HW_ACCESS_KEY=CWPPLOCALHUAWEIAK4C2E HW_SECRET_KEY=cwpp-local-huawei-secret-93b7f0d6
 export HW_PROJECT_ID=0cwpp0local0project0000000000001 HW_REGION_NAME=cn-north-4 HW_HSS_ENDPOINT="$url"
 
-tf="$root/.tools/terraform"
 # A fresh copy each run: no lock file or .terraform/ from an earlier build.
 mkdir "$work/config" && cp "$root/examples/quickstart/main.tf" "$work/config/"
 cd "$work/config"

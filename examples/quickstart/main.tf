@@ -1,5 +1,6 @@
-# Quick start: one abnormal-process event from Tencent Cloud TCSS and the
-# unhandled application-whitelist events of the last 7 days from Huawei Cloud HSS.
+# Quick start: the unhandled abnormal-process events of Tencent Cloud TCSS, the
+# detail of each HIGH one, and the unhandled application-whitelist events of the
+# last 7 days from Huawei Cloud HSS.
 # Credentials and endpoints come from the environment (see the README);
 # `make demo` runs this against the local cloud.
 terraform {
@@ -16,6 +17,23 @@ data "cwpp_tcss_abnormal_process" "example" {
   event_id = "5202566"
 }
 
+# Find events, then read the detail of each HIGH one.
+data "cwpp_tcss_abnormal_processes" "unhandled" {
+  status = "EVENT_UNDEAL"
+}
+
+data "cwpp_tcss_abnormal_process" "unhandled_high" {
+  for_each = toset([for e in data.cwpp_tcss_abnormal_processes.unhandled.events : e.id if e.match_rule_level == "HIGH"])
+  event_id = each.value
+}
+
+check "no_unhandled_high_abnormal_processes" {
+  assert {
+    condition     = length(data.cwpp_tcss_abnormal_process.unhandled_high) == 0
+    error_message = "${length(data.cwpp_tcss_abnormal_process.unhandled_high)} unhandled HIGH abnormal processes, such as ${try(values(data.cwpp_tcss_abnormal_process.unhandled_high)[0].process_info.process_tree, "")}"
+  }
+}
+
 data "cwpp_hss_app_whitelist_events" "recent" {
   last_days     = 7
   handle_status = "unhandled"
@@ -27,6 +45,16 @@ output "tcss_event" {
     rule_level = data.cwpp_tcss_abnormal_process.example.event_detail.match_rule.rule_level
     ancestry   = [for n in data.cwpp_tcss_abnormal_process.example.process_info.process_tree_nodes : "${n.name}(${n.pid})"]
     container  = data.cwpp_tcss_abnormal_process.example.event_base_info.container_name
+  }
+}
+
+output "tcss_unhandled" {
+  value = {
+    total    = data.cwpp_tcss_abnormal_processes.unhandled.total_count
+    by_level = data.cwpp_tcss_abnormal_processes.unhandled.summary.by_match_rule_level
+    high = {
+      for id, e in data.cwpp_tcss_abnormal_process.unhandled_high : id => "${e.process_info.process_name}(${e.process_info.process_id}) in ${e.event_base_info.container_name}"
+    }
   }
 }
 

@@ -120,7 +120,22 @@ const HSSReferenceEvent = `{ "severity" : "High", "event_id" : "4517fc****-a0ad-
 func TCSSGeneratedEventID(i int) string { return fmt.Sprintf("evt-%05d", i) }
 
 // tcssLevels cycles over generated events: event i has level tcssLevels[i%3].
-var tcssLevels = []string{"HIGH", "MEDIUM", "LOW"}
+var tcssLevels = []string{"HIGH", "MIDDLE", "LOW"}
+
+// TCSSGeneratedStatus is the status of the i-th generated event: every
+// fourth is handled, every fifth ignored, the rest unhandled.
+func TCSSGeneratedStatus(i int) string {
+	switch {
+	case i%4 == 0:
+		return "EVENT_DEALED"
+	case i%5 == 0:
+		return "EVENT_INGNORE"
+	}
+	return "EVENT_UNDEAL"
+}
+
+// TCSSGeneratedClusterName is the cluster of the i-th generated event.
+func TCSSGeneratedClusterName(i int) string { return []string{"prod", "staging"}[i%2] }
 
 // TCSSGeneratedRuleLevel is the match_rule.rule_level of the i-th generated event.
 func TCSSGeneratedRuleLevel(i int) string { return tcssLevels[i%len(tcssLevels)] }
@@ -128,22 +143,48 @@ func TCSSGeneratedRuleLevel(i int) string { return tcssLevels[i%len(tcssLevels)]
 // TCSSGeneratedProcessID is the process id of the i-th generated event.
 func TCSSGeneratedProcessID(i int) int64 { return 100000 + int64(i) }
 
-func generateTCSSEvent(i int) map[string]any {
+// TCSSGeneratedFoundTime is the FoundTime of the i-th generated event; its
+// LatestFoundTime runs the other way, so the two orders differ.
+func TCSSGeneratedFoundTime(i int) time.Time {
+	return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute)
+}
+
+func tcssGeneratedLatestFoundTime(i int) time.Time {
+	return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC).Add(-time.Duration(i) * time.Minute)
+}
+
+// generateTCSSEvent makes the detail of the i-th event; sparse keeps only
+// what real sparse events carry (and what the tests read: ids, pids, level).
+func generateTCSSEvent(i int, sparse bool) map[string]any {
 	id := TCSSGeneratedEventID(i)
 	pid := TCSSGeneratedProcessID(i)
-	found := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute)
+	found := TCSSGeneratedFoundTime(i)
+	if sparse {
+		return map[string]any{
+			"EventBaseInfo": map[string]any{
+				"EventId": id, "FoundTime": found.Format(time.DateTime), "Status": TCSSGeneratedStatus(i),
+				"EventType": "PROCESS_START", "EventCount": 1, "LatestFoundTime": tcssGeneratedLatestFoundTime(i).Format(time.DateTime),
+				"HostIP": fmt.Sprintf("10.0.%d.%d", i/250%250, i%250+1),
+			},
+			"ProcessInfo": map[string]any{
+				"ProcessName": "nc", "ProcessId": pid, "ProcessPath": "/usr/bin/nc",
+				"ProcessTree": fmt.Sprintf("nc(%d)|bash(%d)|systemd(1)", pid, pid-1),
+			},
+			"EventDetail": map[string]any{"MatchRule": map[string]any{"RuleLevel": TCSSGeneratedRuleLevel(i), "CmdLine": "nc -e *"}},
+		}
+	}
 	return map[string]any{
 		"EventBaseInfo": map[string]any{
 			"EventId": id, "FoundTime": found.Format(time.DateTime), "ContainerId": "c-" + id,
 			"ContainerName": "/app-" + strconv.Itoa(i), "ImageId": "sha256:" + id, "ImageName": "nginx:1.27",
-			"NodeName": "node-" + strconv.Itoa(i%7), "Status": "EVENT_UNDEAL", "EventName": "abnormal process",
+			"NodeName": "node-" + strconv.Itoa(i%7), "Status": TCSSGeneratedStatus(i), "EventName": "abnormal process",
 			"EventType": "PROCESS_START", "EventCount": i%5 + 1,
-			"LatestFoundTime": found.Add(time.Hour).Format(time.DateTime), "HostIP": fmt.Sprintf("10.0.%d.%d", i/250, i%250+1),
+			"LatestFoundTime": tcssGeneratedLatestFoundTime(i).Format(time.DateTime), "HostIP": fmt.Sprintf("10.0.%d.%d", i/250, i%250+1),
 			"ClientIP": "203.0.113.9", "ContainerNetStatus": "NORMAL", "ContainerNetSubStatus": "NONE",
 			"ContainerIsolateOperationSrc": "user", "NodeID": "ins-" + id, "NodeType": "NORMAL",
 			"NodeSubNetID": "subnet-1", "NodeSubNetName": "default", "NodeSubNetCIDR": "10.0.0.0/16",
 			"PodName": "pod-" + id, "PodIP": "172.20.0.5", "PodStatus": "RUNNING", "ClusterID": "cls-local",
-			"ClusterName": "local", "NodeUniqueID": "uniq-" + id, "HostID": "host-" + id, "Namespace": "default",
+			"ClusterName": TCSSGeneratedClusterName(i), "NodeUniqueID": "uniq-" + id, "HostID": "host-" + id, "Namespace": "default",
 			"WorkloadType": "Deployment", "ContainerStatus": "RUNNING",
 		},
 		"ProcessInfo": map[string]any{

@@ -51,6 +51,8 @@ type Config struct {
 	TencentQuota int
 	// TCSSEvents is how many events to generate besides the reference example.
 	TCSSEvents int
+	// TCSSSparse makes every generated TCSS event sparse: most optional fields absent.
+	TCSSSparse bool
 	// HSSEvents is how many events to generate, spread over the last 30 days.
 	HSSEvents int
 	// HSSShape says which generated HSS events are sparse (default: a share, ShapeMixed).
@@ -72,6 +74,7 @@ type Server struct {
 
 	mu        sync.Mutex
 	tcss      map[string]json.RawMessage
+	tcssList  []tcssListEvent
 	hss       []hssEvent
 	faults    map[Cloud]Faults
 	counters  map[Cloud]int
@@ -122,8 +125,11 @@ func StartOn(addr string, cfg Config) (*Server, error) {
 	s.tcss[TCSSSparseEventID] = json.RawMessage(tcssSparseResponse)
 	s.tcss[TCSSBadTreeEventID] = json.RawMessage(tcssBadTreeResponse)
 	for i := 1; i <= cfg.TCSSEvents; i++ {
-		raw, _ := json.Marshal(generateTCSSEvent(i))
+		raw, _ := json.Marshal(generateTCSSEvent(i, cfg.TCSSSparse))
 		s.tcss[TCSSGeneratedEventID(i)] = raw
+	}
+	for id, raw := range s.tcss {
+		s.tcssList = append(s.tcssList, tcssListEventOf(id, raw))
 	}
 	s.ResetHSSEvents(cfg.HSSEvents)
 	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}

@@ -80,14 +80,18 @@ func (s *Server) serveTencent(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "<html><body>502 Bad Gateway</body></html>")
 		return
 	case faultTruncate:
-		s.answerTencent(w, action, params.EventId, requestID, &rec, true, 0)
+		s.answerTencent(w, action, body, params.EventId, requestID, &rec, true, 0)
 		rec.Code = "Truncated"
 		return
 	}
-	s.answerTencent(w, action, params.EventId, requestID, &rec, false, faults.Oversize)
+	s.answerTencent(w, action, body, params.EventId, requestID, &rec, false, faults.Oversize)
 }
 
-func (s *Server) answerTencent(w http.ResponseWriter, action string, eventID *string, requestID string, rec *Request, truncate bool, pad int) {
+func (s *Server) answerTencent(w http.ResponseWriter, action string, body []byte, eventID *string, requestID string, rec *Request, truncate bool, pad int) {
+	if action == tencentActionList {
+		s.answerTencentList(w, body, requestID, rec, truncate)
+		return
+	}
 	fail := func(code, message string) {
 		rec.Code = code
 		writeTencent(w, http.StatusOK, map[string]any{

@@ -36,7 +36,7 @@ func run(t *testing.T, dir string, env []string, name string, args ...string) (s
 func TestAccPoliciesOPAUnitTests(t *testing.T) {
 	providerHost(t) // skips without TF_ACC
 	out, err := run(t, "../..", os.Environ(), opaPath(t), "test", "-v", "examples/policies/opa")
-	if err != nil || !strings.Contains(out, "PASS: 5/5") {
+	if err != nil || !strings.Contains(out, "PASS: 7/7") {
 		t.Fatalf("opa test: %v\n%s", err, out)
 	}
 }
@@ -59,7 +59,7 @@ func TestAccPolicies(t *testing.T) {
 	}{
 		{
 			name: "clean", cloud: localcloud.Config{TCSSEvents: 3},
-			// evt-00001 matched a MEDIUM rule; HSS holds only the 2024 reference event.
+			// evt-00001 matched a MIDDLE rule; HSS holds only the 2024 reference event.
 			eventIDs: `["evt-00001"]`,
 		},
 		{

@@ -329,14 +329,18 @@ func TestProtocolServerMatchesFramework(t *testing.T) {
 	}
 }
 
-// configuredHSSServer configures server's Huawei Cloud against srv, and
-// returns it with a configuration reading the last 30 days.
+// configuredHSSServer configures server's clouds against srv, and returns it
+// with a configuration of cwpp_hss_app_whitelist_events reading the last 30 days.
 func configuredHSSServer(t testing.TB, srv *localcloud.Server, server tfprotov6.ProviderServer) (tfprotov6.ProviderServer, *tfprotov6.DynamicValue) {
 	t.Helper()
 	ctx := context.Background()
 	typ := providerSchemaType(t)
 	providerConfig := mustDynamicValue(t, typ, map[string]tftypes.Value{
-		"tencentcloud": tftypes.NewValue(typ.AttributeTypes["tencentcloud"], nil),
+		"tencentcloud": tftypes.NewValue(typ.AttributeTypes["tencentcloud"], map[string]tftypes.Value{
+			"secret_id": tfString(localcloud.TencentSecretID), "secret_key": tfString(localcloud.TencentSecretKey),
+			"security_token": tfString(nil), "region": tfString(nil), "endpoint": tfString(srv.URL()),
+			"requests_per_second": tfNumber(int64(1000)), "max_retries": tfNumber(nil),
+		}),
 		"huaweicloud": tftypes.NewValue(typ.AttributeTypes["huaweicloud"], map[string]tftypes.Value{
 			"access_key": tfString(localcloud.HuaweiAccessKey), "secret_key": tfString(localcloud.HuaweiSecretKey),
 			"security_token": tfString(nil), "region": tfString("cn-north-4"), "project_id": tfString(localcloud.HuaweiProjectID),
@@ -379,12 +383,17 @@ func hssConfigValue(t testing.TB, typ tftypes.Object, set map[string]any) *tfpro
 			v = tfNumberValue(int64(x))
 		case string:
 			v = x
+		case bool:
+			v = x
 		case []string:
 			elems := make([]tftypes.Value, len(x))
 			for i, s := range x {
 				elems[i] = tftypes.NewValue(tftypes.String, s)
 			}
 			v = elems
+		}
+		if list, ok := attrType.(tftypes.List); ok && v == nil && list.ElementType.Is(tftypes.Object{}) {
+			v = []tftypes.Value{} // an absent list block is an empty list
 		}
 		if v == nil {
 			attrs[name] = tftypes.NewValue(attrType, nil)
@@ -418,4 +427,49 @@ func emptyHSSState(ctx context.Context) tfsdk.State {
 	var resp datasource.SchemaResponse
 	NewHSSAppWhitelistEventsDataSource().Schema(ctx, datasource.SchemaRequest{}, &resp)
 	return tfsdk.State{Schema: resp.Schema, Raw: tftypes.NewValue(resp.Schema.Type().TerraformType(ctx), nil)}
+}
+
+// TestProtocolServerMatchesFrameworkTCSS: the same for the TCSS list.
+func TestProtocolServerMatchesFrameworkTCSS(t *testing.T) {
+	ctx := context.Background()
+	srv := localcloud.StartForTest(t, localcloud.Config{TCSSEvents: 250, TencentQuota: -1})
+	var schemaResp datasource.SchemaResponse
+	NewTCSSAbnormalProcessesDataSource().Schema(ctx, datasource.SchemaRequest{}, &schemaResp)
+	typ, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("the schema is not an object")
+	}
+	servers := map[string]tfprotov6.ProviderServer{}
+	servers["framework"], _ = configuredHSSServer(t, srv, providerserver.NewProtocol6(New("test")())())
+	servers["provider"], _ = configuredHSSServer(t, srv, NewProtocol6Server("test")())
+	for _, c := range []struct {
+		name   string
+		config map[string]any
+	}{
+		{"every event", map[string]any{}},
+		{"status, order, rule_levels and max_results", map[string]any{
+			"status": "EVENT_UNDEAL", "order_by": "latest_found_time", "order": "asc", "rule_levels": []string{"HIGH", "LOW"}, "max_results": 40,
+		}},
+		{"summary only", map[string]any{"max_results": 0}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			config := hssConfigValue(t, typ, c.config)
+			states := map[string][]byte{}
+			for name, s := range servers {
+				resp, err := s.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "cwpp_tcss_abnormal_processes", Config: config})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, d := range resp.Diagnostics {
+					if d.Severity == tfprotov6.DiagnosticSeverityError {
+						t.Fatalf("%s: %s: %s", name, d.Summary, d.Detail)
+					}
+				}
+				states[name] = resp.State.MsgPack
+			}
+			if err := sameState(typ, states["framework"], states["provider"]); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
 }

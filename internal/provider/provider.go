@@ -307,6 +307,7 @@ func (p *cwppProvider) DataSources(_ context.Context) []func() datasource.DataSo
 	return []func() datasource.DataSource{
 		NewTCSSAbnormalProcessDataSource,
 		NewHSSAppWhitelistEventsDataSource,
+		NewTCSSAbnormalProcessesDataSource,
 	}
 }
 

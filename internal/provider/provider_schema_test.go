@@ -77,7 +77,7 @@ func TestAccProviderSchemaJSON(t *testing.T) {
 			}
 		}
 	}
-	for _, ds := range []string{"cwpp_tcss_abnormal_process", "cwpp_hss_app_whitelist_events"} {
+	for _, ds := range []string{"cwpp_tcss_abnormal_process", "cwpp_tcss_abnormal_processes", "cwpp_hss_app_whitelist_events"} {
 		if _, ok := schema.DataSourceSchemas[ds]; !ok {
 			t.Errorf("data source %s missing from the schema", ds)
 		}

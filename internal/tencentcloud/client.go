@@ -37,6 +37,8 @@ const (
 type API interface {
 	// DescribeAbnormalProcessDetail reads one event; region "" means the client's default.
 	DescribeAbnormalProcessDetail(ctx context.Context, region, eventID string) (*DescribeAbnormalProcessDetailResponseParams, error)
+	// DescribeAbnormalProcessEvents reads one page of the event list.
+	DescribeAbnormalProcessEvents(ctx context.Context, region string, page DescribeAbnormalProcessEventsRequest) (*DescribeAbnormalProcessEventsResponseParams, error)
 	// Region is the region used when a read names none.
 	Region() string
 }
@@ -108,29 +110,53 @@ func (c *Client) sdkClient(region string) *common.Client {
 
 // DescribeAbnormalProcessDetail implements API.
 func (c *Client) DescribeAbnormalProcessDetail(ctx context.Context, region, eventID string) (*DescribeAbnormalProcessDetailResponseParams, error) {
+	var out *DescribeAbnormalProcessDetailResponseParams
+	err := c.send(ctx, region, ActionDescribeAbnormalProcessDetail, func(sc *common.Client) (bool, error) {
+		req := &DescribeAbnormalProcessDetailRequest{BaseRequest: &tchttp.BaseRequest{}, EventId: &eventID}
+		resp := &DescribeAbnormalProcessDetailResponse{BaseResponse: &tchttp.BaseResponse{}}
+		err := sendOnce(ctx, sc, ActionDescribeAbnormalProcessDetail, req, req.BaseRequest, resp)
+		out = resp.Response
+		return out != nil, err
+	})
+	return out, err
+}
+
+// DescribeAbnormalProcessEvents implements API.
+func (c *Client) DescribeAbnormalProcessEvents(ctx context.Context, region string, page DescribeAbnormalProcessEventsRequest) (*DescribeAbnormalProcessEventsResponseParams, error) {
+	var out *DescribeAbnormalProcessEventsResponseParams
+	err := c.send(ctx, region, ActionDescribeAbnormalProcessEvents, func(sc *common.Client) (bool, error) {
+		req := page // a fresh request per attempt: the SDK stamps each one
+		req.BaseRequest = &tchttp.BaseRequest{}
+		resp := &DescribeAbnormalProcessEventsResponse{BaseResponse: &tchttp.BaseResponse{}}
+		err := sendOnce(ctx, sc, ActionDescribeAbnormalProcessEvents, &req, req.BaseRequest, resp)
+		out = resp.Response
+		return out != nil, err
+	})
+	return out, err
+}
+
+// send runs attempt under the rate limit and retry policy, with the SDK
+// client of region ("" is the client's default). attempt reports whether the
+// response had its Response object.
+func (c *Client) send(ctx context.Context, region, action string, attempt func(*common.Client) (bool, error)) error {
 	if region == "" {
 		region = c.config.Region
 	}
 	sc := c.sdkClient(region)
-	var out *DescribeAbnormalProcessDetailResponseParams
-	err := c.policy.Do(ctx, ActionDescribeAbnormalProcessDetail, func(ctx context.Context) error {
-		req := &DescribeAbnormalProcessDetailRequest{BaseRequest: &tchttp.BaseRequest{}, EventId: &eventID}
-		req.Init().WithApiInfo(service, apiVersion, ActionDescribeAbnormalProcessDetail)
-		req.SetContext(ctx)
-		resp := &DescribeAbnormalProcessDetailResponse{BaseResponse: &tchttp.BaseResponse{}}
-		if err := sc.Send(req, resp); err != nil {
-			return err
-		}
-		if resp.Response == nil {
+	return c.policy.Do(ctx, action, func(context.Context) error {
+		ok, err := attempt(sc)
+		if err == nil && !ok {
 			return tcerrors.NewTencentCloudSDKError("ClientError.ParseJsonError", "the response has no Response object", "")
 		}
-		out = resp.Response
-		return nil
+		return err
 	}, classify)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+}
+
+// sendOnce signs and sends one typed request.
+func sendOnce(ctx context.Context, sc *common.Client, action string, req tchttp.Request, base *tchttp.BaseRequest, resp tchttp.Response) error {
+	base.Init().WithApiInfo(service, apiVersion, action)
+	base.SetContext(ctx)
+	return sc.Send(req, resp)
 }
 
 var httpStatusInMessage = regexp.MustCompile(`http status code: (\d{3})`)

@@ -128,3 +128,84 @@ type AbnormalProcessChildRuleInfo struct {
 	RuleLevel   *string `json:"RuleLevel"`
 	CmdLine     *string `json:"CmdLine"`
 }
+
+// ActionDescribeAbnormalProcessEvents lists abnormal-process events.
+const ActionDescribeAbnormalProcessEvents = "DescribeAbnormalProcessEvents"
+
+// MaxEventsLimit is the largest Limit DescribeAbnormalProcessEvents accepts.
+const MaxEventsLimit = 100
+
+// RunTimeFilters is one filter of an event list.
+type RunTimeFilters struct {
+	Name       *string   `json:"Name,omitempty" name:"Name"`
+	Values     []*string `json:"Values,omitempty" name:"Values"`
+	ExactMatch *bool     `json:"ExactMatch,omitempty" name:"ExactMatch"`
+}
+
+// DescribeAbnormalProcessEventsRequest is the list's request body; every
+// field is optional and nil ones are left out.
+type DescribeAbnormalProcessEventsRequest struct {
+	*tchttp.BaseRequest
+
+	Limit   *uint64           `json:"Limit,omitempty" name:"Limit"`
+	Offset  *uint64           `json:"Offset,omitempty" name:"Offset"`
+	Filters []*RunTimeFilters `json:"Filters,omitempty" name:"Filters"`
+	Order   *string           `json:"Order,omitempty" name:"Order"`
+	By      *string           `json:"By,omitempty" name:"By"`
+}
+
+// DescribeAbnormalProcessEventsResponse is the list's response envelope.
+type DescribeAbnormalProcessEventsResponse struct {
+	*tchttp.BaseResponse
+
+	Response *DescribeAbnormalProcessEventsResponseParams `json:"Response"`
+}
+
+// DescribeAbnormalProcessEventsResponseParams holds one page.
+type DescribeAbnormalProcessEventsResponseParams struct {
+	TotalCount *uint64                    `json:"TotalCount"`
+	EventSet   []AbnormalProcessEventInfo `json:"EventSet"`
+	RequestId  *string                    `json:"RequestId"`
+}
+
+// AbnormalProcessEventInfo is one event of the list: 38 scalar fields.
+type AbnormalProcessEventInfo struct {
+	ProcessPath                  *string `json:"ProcessPath"`
+	EventType                    *string `json:"EventType"`
+	MatchRuleName                *string `json:"MatchRuleName"`
+	FoundTime                    *string `json:"FoundTime"`
+	ContainerName                *string `json:"ContainerName"`
+	ImageName                    *string `json:"ImageName"`
+	Behavior                     *string `json:"Behavior"`
+	Status                       *string `json:"Status"`
+	Id                           *string `json:"Id"`
+	ImageId                      *string `json:"ImageId"`
+	ContainerId                  *string `json:"ContainerId"`
+	Solution                     *string `json:"Solution"`
+	Description                  *string `json:"Description"`
+	MatchRuleId                  *string `json:"MatchRuleId"`
+	MatchAction                  *string `json:"MatchAction"`
+	MatchProcessPath             *string `json:"MatchProcessPath"`
+	RuleExist                    *bool   `json:"RuleExist"`
+	EventCount                   *int64  `json:"EventCount"`
+	LatestFoundTime              *string `json:"LatestFoundTime"`
+	RuleId                       *string `json:"RuleId"`
+	MatchGroupName               *string `json:"MatchGroupName"`
+	MatchRuleLevel               *string `json:"MatchRuleLevel"`
+	ContainerNetStatus           *string `json:"ContainerNetStatus"`
+	ContainerNetSubStatus        *string `json:"ContainerNetSubStatus"`
+	ContainerIsolateOperationSrc *string `json:"ContainerIsolateOperationSrc"`
+	ContainerStatus              *string `json:"ContainerStatus"`
+	ClusterID                    *string `json:"ClusterID"`
+	NodeType                     *string `json:"NodeType"`
+	PodName                      *string `json:"PodName"`
+	PodIP                        *string `json:"PodIP"`
+	NodeUniqueID                 *string `json:"NodeUniqueID"`
+	PublicIP                     *string `json:"PublicIP"`
+	NodeName                     *string `json:"NodeName"`
+	NodeID                       *string `json:"NodeID"`
+	HostID                       *string `json:"HostID"`
+	HostIP                       *string `json:"HostIP"`
+	ClusterName                  *string `json:"ClusterName"`
+	CmdLine                      *string `json:"CmdLine"`
+}

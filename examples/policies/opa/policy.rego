@@ -1,6 +1,6 @@
 # OPA policy over `terraform show -json <planfile>`: deny when the plan read
-# unhandled High/Critical HSS application-whitelist events or HIGH-level TCSS
-# abnormal processes.
+# unhandled High/Critical HSS application-whitelist events, HIGH-level TCSS
+# abnormal processes, or unhandled HIGH events in a TCSS event list.
 #
 #   terraform plan -out plan.bin && terraform show -json plan.bin > plan.json
 #   opa eval --fail-defined -d policy.rego -i plan.json 'data.cwpp.deny[x]'
@@ -36,4 +36,13 @@ deny contains msg if {
 	r.type == "cwpp_tcss_abnormal_process"
 	r.values.event_detail.match_rule.rule_level == "HIGH"
 	msg := sprintf("%s: HIGH-level abnormal process %s (event %s)", [r.address, r.values.process_info.process_path, r.values.event_id])
+}
+
+deny contains msg if {
+	some r in resources
+	r.type == "cwpp_tcss_abnormal_processes"
+	some e in r.values.events
+	e.status == "EVENT_UNDEAL"
+	e.match_rule_level == "HIGH"
+	msg := sprintf("%s: unhandled HIGH abnormal process %s (event %s)", [r.address, e.process_path, e.id])
 }

@@ -60,3 +60,29 @@ test_managed_resources_are_ignored if {
 	r := object.union(tcss("cwpp_tcss_abnormal_process.a", "HIGH"), {"mode": "managed"})
 	count(cwpp.deny) == 0 with input as plan([r])
 }
+
+tcss_list(events) := {
+	"address": "data.cwpp_tcss_abnormal_processes.unhandled",
+	"mode": "data",
+	"type": "cwpp_tcss_abnormal_processes",
+	"values": {"events": events},
+}
+
+listed(id, status, level) := {"id": id, "status": status, "match_rule_level": level, "process_path": "/usr/bin/nc"}
+
+test_listed_unhandled_high_is_denied if {
+	denied := cwpp.deny with input as plan([tcss_list([
+		listed("e1", "EVENT_UNDEAL", "HIGH"),
+		listed("e2", "EVENT_DEALED", "HIGH"),
+		listed("e3", "EVENT_UNDEAL", "MIDDLE"),
+	])])
+	denied == {"data.cwpp_tcss_abnormal_processes.unhandled: unhandled HIGH abnormal process /usr/bin/nc (event e1)"}
+}
+
+test_listed_handled_or_lower_is_allowed if {
+	count(cwpp.deny) == 0 with input as plan([tcss_list([
+		listed("e2", "EVENT_DEALED", "HIGH"),
+		listed("e3", "EVENT_UNDEAL", "LOW"),
+		{"id": "e4"},
+	])])
+}

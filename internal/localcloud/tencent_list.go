@@ -1,0 +1,202 @@
+package localcloud
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+)
+
+const tencentActionList = "DescribeAbnormalProcessEvents"
+
+// tcssListEvent is one event of DescribeAbnormalProcessEvents, made from the
+// same detail the server serves for its id: the list and the detail describe
+// the same events.
+type tcssListEvent struct {
+	id, status, foundTime, latestFoundTime string
+	info                                   map[string]any // AbnormalProcessEventInfo, absent fields left out
+}
+
+// tcssListEventOf maps a detail response to its list entry.
+func tcssListEventOf(id string, raw json.RawMessage) tcssListEvent {
+	var d struct {
+		EventBaseInfo       map[string]any
+		ProcessInfo         map[string]any
+		AncestorProcessInfo map[string]any
+		EventDetail         map[string]any
+	}
+	_ = json.Unmarshal(raw, &d)
+	rule, _ := d.EventDetail["MatchRule"].(map[string]any)
+	info := map[string]any{"Id": id}
+	copyFields := func(from map[string]any, names map[string]string) {
+		for to, name := range names {
+			if v, ok := from[name]; ok && v != nil {
+				info[to] = v
+			}
+		}
+	}
+	copyFields(d.EventBaseInfo, map[string]string{
+		"EventType": "EventType", "FoundTime": "FoundTime", "ContainerName": "ContainerName", "ImageName": "ImageName",
+		"Status": "Status", "ImageId": "ImageId", "ContainerId": "ContainerId", "EventCount": "EventCount",
+		"LatestFoundTime": "LatestFoundTime", "ContainerNetStatus": "ContainerNetStatus",
+		"ContainerNetSubStatus": "ContainerNetSubStatus", "ContainerIsolateOperationSrc": "ContainerIsolateOperationSrc",
+		"ContainerStatus": "ContainerStatus", "ClusterID": "ClusterID", "NodeType": "NodeType", "PodName": "PodName",
+		"PodIP": "PodIP", "NodeUniqueID": "NodeUniqueID", "NodeName": "NodeName", "NodeID": "NodeID", "HostID": "HostID",
+		"HostIP": "HostIP", "ClusterName": "ClusterName",
+	})
+	copyFields(d.ProcessInfo, map[string]string{"ProcessPath": "ProcessPath"})
+	copyFields(d.EventDetail, map[string]string{
+		"MatchRuleName": "RuleName", "Solution": "Solution", "Description": "Description", "RuleId": "RuleId",
+		"MatchGroupName": "GroupName",
+	})
+	copyFields(rule, map[string]string{
+		"MatchRuleId": "RuleId", "MatchAction": "RuleMode", "MatchProcessPath": "ProcessPath",
+		"MatchRuleLevel": "RuleLevel", "CmdLine": "CmdLine",
+	})
+	if rule != nil {
+		info["RuleExist"] = true
+		if mode, ok := rule["RuleMode"].(string); ok {
+			info["Behavior"] = strings.Replace(mode, "RULE_MODE_", "BEHAVIOR_", 1)
+		}
+	}
+	str := func(k string) string { s, _ := info[k].(string); return s }
+	return tcssListEvent{id: id, status: str("Status"), foundTime: str("FoundTime"), latestFoundTime: str("LatestFoundTime"), info: info}
+}
+
+// tcssListParams are the request's keys; any other key is refused.
+type tcssListParams struct {
+	Limit   *int64
+	Offset  *int64
+	Filters []struct {
+		Name       *string
+		Values     []string
+		ExactMatch *bool
+	}
+	Order *string
+	By    *string
+}
+
+// tcssListFilterNames are the filters the server applies; the API documents
+// Status for this action and these for its siblings.
+var tcssListFilterNames = map[string]func(e tcssListEvent) string{
+	"Status":             func(e tcssListEvent) string { return e.status },
+	"EventType":          func(e tcssListEvent) string { s, _ := e.info["EventType"].(string); return s },
+	"ContainerStatus":    func(e tcssListEvent) string { s, _ := e.info["ContainerStatus"].(string); return s },
+	"ContainerNetStatus": func(e tcssListEvent) string { s, _ := e.info["ContainerNetStatus"].(string); return s },
+}
+
+// answerTencentList serves one page of DescribeAbnormalProcessEvents.
+func (s *Server) answerTencentList(w http.ResponseWriter, body []byte, requestID string, rec *Request, truncate bool) {
+	fail := func(code, message string) {
+		rec.Code = code
+		writeTencent(w, http.StatusOK, map[string]any{
+			"Error": map[string]string{"Code": code, "Message": message}, "RequestId": requestID,
+		})
+	}
+	var p tcssListParams
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		fail("InvalidParameter", fmt.Sprintf("The request is not valid: %s.", err))
+		return
+	}
+	limit, offset := int64(10), int64(0)
+	if p.Limit != nil {
+		limit = *p.Limit
+	}
+	if p.Offset != nil {
+		offset = *p.Offset
+	}
+	rec.Params = map[string]string{"Limit": fmt.Sprint(limit), "Offset": fmt.Sprint(offset)}
+	if limit < 1 || limit > 100 {
+		fail("InvalidParameterValue.Limit", "Limit must be between 1 and 100.")
+		return
+	}
+	if offset < 0 {
+		fail("InvalidParameterValue.Offset", "Offset must not be negative.")
+		return
+	}
+	type filter struct {
+		value func(tcssListEvent) string
+		want  []string
+		exact bool
+	}
+	var filters []filter
+	for _, f := range p.Filters {
+		if f.Name == nil || len(f.Values) == 0 {
+			fail("InvalidParameter.Filters", "Every filter needs a Name and Values.")
+			return
+		}
+		value, ok := tcssListFilterNames[*f.Name]
+		if !ok {
+			fail("InvalidParameterValue.Filters", fmt.Sprintf("The filter %q is not supported.", *f.Name))
+			return
+		}
+		rec.Params["Filter."+*f.Name] = strings.Join(f.Values, ",")
+		filters = append(filters, filter{value, f.Values, f.ExactMatch != nil && *f.ExactMatch})
+	}
+	key := func(e tcssListEvent) string { return e.foundTime }
+	if p.By != nil {
+		rec.Params["By"] = *p.By
+		switch *p.By {
+		case "FoundTime":
+		case "LatestFoundTime":
+			key = func(e tcssListEvent) string { return e.latestFoundTime }
+		default:
+			fail("InvalidParameterValue.By", fmt.Sprintf("By %q is not supported.", *p.By))
+			return
+		}
+	}
+	desc := true
+	if p.Order != nil {
+		rec.Params["Order"] = *p.Order
+		switch strings.ToLower(*p.Order) {
+		case "asc":
+			desc = false
+		case "desc":
+		default:
+			fail("InvalidParameterValue.Order", "Order must be asc or desc.")
+			return
+		}
+	}
+
+	s.mu.Lock()
+	all := s.tcssList
+	s.mu.Unlock()
+	var matched []tcssListEvent
+	for _, e := range all {
+		keep := true
+		for _, f := range filters {
+			v, any := f.value(e), false
+			for _, want := range f.want {
+				any = any || v == want || (!f.exact && strings.Contains(v, want))
+			}
+			keep = keep && any
+		}
+		if keep {
+			matched = append(matched, e)
+		}
+	}
+	// Times are "2006-01-02 15:04:05": they sort as strings. Ties by id keep pages stable.
+	sort.SliceStable(matched, func(a, b int) bool {
+		ka, kb := key(matched[a]), key(matched[b])
+		if ka == kb {
+			return matched[a].id < matched[b].id
+		}
+		return (ka > kb) == desc
+	})
+	page := []map[string]any{}
+	for i := offset; i < offset+limit && i < int64(len(matched)); i++ {
+		page = append(page, matched[i].info)
+	}
+	out, _ := json.Marshal(map[string]any{"Response": map[string]any{
+		"TotalCount": len(matched), "EventSet": page, "RequestId": requestID,
+	}})
+	if truncate {
+		out = out[:len(out)/2]
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(out)
+}
