@@ -334,28 +334,9 @@ func (d *hssAppWhitelistEventsDataSource) Read(ctx context.Context, req datasour
 		"elapsed": time.Since(started).String(),
 	})
 
-	events := result.Events
-	if len(model.Severities) > 0 {
-		wanted := make(map[string]bool, len(model.Severities))
-		for _, s := range model.Severities {
-			wanted[s.ValueString()] = true
-		}
-		kept := events[:0]
-		for _, e := range events {
-			if e.severity != nil && wanted[*e.severity] {
-				kept = append(kept, e)
-			}
-		}
-		events = kept
-	}
+	events := keepMatching(result.Events, model.Severities, func(e *hssKeptEvent) *string { return e.severity })
 	model.Summary = summarizeHSSEvents(events)
-	if !model.MaxResults.IsNull() && int64(len(events)) > model.MaxResults.ValueInt64() {
-		if model.MaxResults.ValueInt64() > 0 { // 0 asks for the summary alone
-			resp.Diagnostics.AddAttributeWarning(path.Root("max_results"), "Event list cut",
-				fmt.Sprintf("%d events matched; only the newest %d are kept (max_results).", len(events), model.MaxResults.ValueInt64()))
-		}
-		events = events[:model.MaxResults.ValueInt64()]
-	}
+	events = cutToMaxResults(events, model.MaxResults, "newest", &resp.Diagnostics)
 	model.TotalNum = types.Int64Value(result.TotalNum)
 	resp.Diagnostics.Append(setListState(ctx, &resp.State, list, "events", &model, hssListElements(events),
 		func(m *hssEventsModel, events []hssEventModel) { m.Events = events })...)

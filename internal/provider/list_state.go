@@ -3,12 +3,15 @@ package provider
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/statemsgpack"
@@ -107,4 +110,38 @@ func setListState[T, M any](ctx context.Context, state *tfsdk.State, list *encod
 	}
 	list.set(stateType, attribute, parts)
 	return diags
+}
+
+// keepMatching keeps the elements whose field, as value reads it, is one of
+// wanted: a client-side filter. An empty wanted keeps everything.
+func keepMatching[E any](elements []E, wanted []types.String, value func(*E) *string) []E {
+	if len(wanted) == 0 {
+		return elements
+	}
+	set := make(map[string]bool, len(wanted))
+	for _, w := range wanted {
+		set[w.ValueString()] = true
+	}
+	kept := elements[:0]
+	for i := range elements {
+		if v := value(&elements[i]); v != nil && set[*v] {
+			kept = append(kept, elements[i])
+		}
+	}
+	return kept
+}
+
+// cutToMaxResults keeps the first max_results elements, with a warning that
+// says how many matched and which (`kept`, such as "newest") were kept. 0
+// asks for the summary alone: no warning.
+func cutToMaxResults[E any](elements []E, maxResults types.Int64, kept string, diags *diag.Diagnostics) []E {
+	limit := maxResults.ValueInt64()
+	if maxResults.IsNull() || int64(len(elements)) <= limit {
+		return elements
+	}
+	if limit > 0 {
+		diags.AddAttributeWarning(path.Root("max_results"), "Event list cut",
+			fmt.Sprintf("%d events matched; only the %s %d are kept (max_results).", len(elements), kept, limit))
+	}
+	return elements[:limit]
 }

@@ -292,7 +292,6 @@ func FuzzHSSEventState(f *testing.F) {
 // framework's own and the provider's, against the same local cloud: the
 // whole state, summary and filters included, must be the same.
 func TestProtocolServerMatchesFramework(t *testing.T) {
-	ctx := context.Background()
 	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 700})
 	_, typ := hssStateType(t)
 	servers := map[string]tfprotov6.ProviderServer{}
@@ -308,23 +307,7 @@ func TestProtocolServerMatchesFramework(t *testing.T) {
 		{"no event", map[string]any{"last_days": 1, "host_name": "nowhere"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			config := hssConfigValue(t, typ, c.config)
-			states := map[string][]byte{}
-			for name, s := range servers {
-				resp, err := s.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "cwpp_hss_app_whitelist_events", Config: config})
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, d := range resp.Diagnostics {
-					if d.Severity == tfprotov6.DiagnosticSeverityError {
-						t.Fatalf("%s: %s: %s", name, d.Summary, d.Detail)
-					}
-				}
-				states[name] = resp.State.MsgPack
-			}
-			if err := sameState(typ, states["framework"], states["provider"]); err != nil {
-				t.Fatal(err)
-			}
+			readBothServers(t, servers, "cwpp_hss_app_whitelist_events", typ, c.config)
 		})
 	}
 }
@@ -453,23 +436,30 @@ func TestProtocolServerMatchesFrameworkTCSS(t *testing.T) {
 		{"summary only", map[string]any{"max_results": 0}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			config := hssConfigValue(t, typ, c.config)
-			states := map[string][]byte{}
-			for name, s := range servers {
-				resp, err := s.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "cwpp_tcss_abnormal_processes", Config: config})
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, d := range resp.Diagnostics {
-					if d.Severity == tfprotov6.DiagnosticSeverityError {
-						t.Fatalf("%s: %s: %s", name, d.Summary, d.Detail)
-					}
-				}
-				states[name] = resp.State.MsgPack
-			}
-			if err := sameState(typ, states["framework"], states["provider"]); err != nil {
-				t.Fatal(err)
-			}
+			readBothServers(t, servers, "cwpp_tcss_abnormal_processes", typ, c.config)
 		})
+	}
+}
+
+// readBothServers reads a data source through the framework's server and the
+// provider's, and requires the same state.
+func readBothServers(t *testing.T, servers map[string]tfprotov6.ProviderServer, typeName string, typ tftypes.Object, set map[string]any) {
+	t.Helper()
+	config := hssConfigValue(t, typ, set)
+	states := map[string][]byte{}
+	for name, s := range servers {
+		resp, err := s.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{TypeName: typeName, Config: config})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range resp.Diagnostics {
+			if d.Severity == tfprotov6.DiagnosticSeverityError {
+				t.Fatalf("%s: %s: %s", name, d.Summary, d.Detail)
+			}
+		}
+		states[name] = resp.State.MsgPack
+	}
+	if err := sameState(typ, states["framework"], states["provider"]); err != nil {
+		t.Fatal(err)
 	}
 }

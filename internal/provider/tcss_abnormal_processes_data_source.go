@@ -272,27 +272,9 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 		"total_count": result.Total, "events": len(events), "requests": reader.Requests(), "elapsed": time.Since(started).String(),
 	})
 
-	if len(model.RuleLevels) > 0 {
-		wanted := map[string]bool{}
-		for _, l := range model.RuleLevels {
-			wanted[l.ValueString()] = true
-		}
-		kept := events[:0]
-		for _, e := range events {
-			if e.level != nil && wanted[*e.level] {
-				kept = append(kept, e)
-			}
-		}
-		events = kept
-	}
+	events = keepMatching(events, model.RuleLevels, func(e *tcssKeptEvent) *string { return e.level })
 	model.Summary = summarizeTCSSEvents(events)
-	if !model.MaxResults.IsNull() && int64(len(events)) > model.MaxResults.ValueInt64() {
-		if model.MaxResults.ValueInt64() > 0 { // 0 asks for the summary alone
-			resp.Diagnostics.AddAttributeWarning(path.Root("max_results"), "Event list cut",
-				fmt.Sprintf("%d events matched; only the first %d are kept (max_results).", len(events), model.MaxResults.ValueInt64()))
-		}
-		events = events[:model.MaxResults.ValueInt64()]
-	}
+	events = cutToMaxResults(events, model.MaxResults, "first", &resp.Diagnostics)
 	model.TotalCount = types.Int64Value(result.Total)
 	elements := make([]listElement[tcssListEventModel], len(events))
 	for i := range events {
