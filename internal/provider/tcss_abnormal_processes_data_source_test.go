@@ -284,7 +284,7 @@ func TestAccTCSSListInvalidArguments(t *testing.T) {
 		{"empty filter name", "filter {\n name = \"\"\n values = [\"x\"]\n}", `(?s)filter\[0\].name.*at least 1`},
 		{"empty filter values", "filter {\n name = \"EventType\"\n values = []\n}", `(?s)filter\[0\].values.*at least 1`},
 		{"empty filter value", "filter {\n name = \"EventType\"\n values = [\"\"]\n}", `(?s)filter\[0\].values.*at least 1`},
-		{"misspelled filter key", "filter {\n nmae = \"EventType\"\n values = [\"x\"]\n}", `An argument named "nmae" is not expected here`},
+		{"misspelled filter key", "filter {\n nane = \"EventType\"\n values = [\"x\"]\n}", `An argument named "nane" is not expected here`},
 		{"filter without name", "filter {\n values = [\"x\"]\n}", `The argument "name" is required`},
 		{"bad order", `order = "up"`, `(?s)order.*value must be one of`},
 		{"bad order_by", `order_by = "id"`, `(?s)order_by.*value must be one of`},

@@ -72,7 +72,7 @@ func TestEncodeMatchesTFTypes(t *testing.T) {
 // Compile refuses a model that does not fit the schema, so struct and schema cannot drift.
 func TestCompileRefusesDrift(t *testing.T) {
 	type wrongTag struct {
-		Name  types.String   `tfsdk:"nmae"`
+		Name  types.String   `tfsdk:"nane"`
 		Count types.Int64    `tfsdk:"count"`
 		OK    types.Bool     `tfsdk:"ok"`
 		Tags  []types.String `tfsdk:"tags"`
@@ -95,7 +95,7 @@ func TestCompileRefusesDrift(t *testing.T) {
 		compile func() error
 		names   string // what the error must name
 	}{
-		"wrong tag":  {func() error { _, err := statemsgpack.Compile[wrongTag](objType); return err }, `"nmae"`},
+		"wrong tag":  {func() error { _, err := statemsgpack.Compile[wrongTag](objType); return err }, `"nane"`},
 		"missing":    {func() error { _, err := statemsgpack.Compile[missing](objType); return err }, `"ok"`},
 		"wrong kind": {func() error { _, err := statemsgpack.Compile[wrongKind](objType); return err }, "name: basetypes.Int64Value"},
 	} {
