@@ -72,15 +72,17 @@ type Server struct {
 	http     *http.Server
 	url      string
 
-	mu        sync.Mutex
-	tcss      map[string]json.RawMessage
-	tcssList  []tcssListEvent
-	hss       []hssEvent
-	faults    map[Cloud]Faults
-	counters  map[Cloud]int
-	windows   map[Cloud]*secondWindow
-	requests  []Request
-	nextEvent int
+	mu       sync.Mutex
+	tcss     map[string]json.RawMessage
+	tcssList []tcssListEvent
+	// tcssSorted caches tcssList in each order asked for.
+	tcssSorted map[string][]*tcssListEvent
+	hss        []hssEvent
+	faults     map[Cloud]Faults
+	counters   map[Cloud]int
+	windows    map[Cloud]*secondWindow
+	requests   []Request
+	nextEvent  int
 }
 
 // Request is one request the server received, as the request log records it.
@@ -113,13 +115,14 @@ func StartOn(addr string, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg:      cfg,
-		listener: l,
-		url:      "http://" + l.Addr().String(),
-		tcss:     map[string]json.RawMessage{},
-		faults:   map[Cloud]Faults{},
-		counters: map[Cloud]int{},
-		windows:  map[Cloud]*secondWindow{},
+		cfg:        cfg,
+		listener:   l,
+		url:        "http://" + l.Addr().String(),
+		tcss:       map[string]json.RawMessage{},
+		tcssSorted: map[string][]*tcssListEvent{},
+		faults:     map[Cloud]Faults{},
+		counters:   map[Cloud]int{},
+		windows:    map[Cloud]*secondWindow{},
 	}
 	s.tcss[TCSSReferenceEventID] = json.RawMessage(TCSSReferenceResponse)
 	s.tcss[TCSSSparseEventID] = json.RawMessage(tcssSparseResponse)

@@ -87,6 +87,35 @@ var tcssListFilterNames = map[string]func(e tcssListEvent) string{
 	"ContainerNetStatus": func(e tcssListEvent) string { s, _ := e.info["ContainerNetStatus"].(string); return s },
 }
 
+// tcssListOrdered is the list in one order, sorted once and kept: every page
+// request of a read asks for the same order.
+func (s *Server) tcssListOrdered(by string, desc bool) []*tcssListEvent {
+	key := fmt.Sprintf("%s/%v", by, desc)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sorted, ok := s.tcssSorted[key]; ok {
+		return sorted
+	}
+	sorted := make([]*tcssListEvent, len(s.tcssList))
+	for i := range s.tcssList {
+		sorted[i] = &s.tcssList[i]
+	}
+	field := func(e *tcssListEvent) string { return e.foundTime }
+	if by == "LatestFoundTime" {
+		field = func(e *tcssListEvent) string { return e.latestFoundTime }
+	}
+	// Times are "2006-01-02 15:04:05": they sort as strings. Ties by id keep pages stable.
+	sort.SliceStable(sorted, func(a, b int) bool {
+		ka, kb := field(sorted[a]), field(sorted[b])
+		if ka == kb {
+			return sorted[a].id < sorted[b].id
+		}
+		return (ka > kb) == desc
+	})
+	s.tcssSorted[key] = sorted
+	return sorted
+}
+
 // answerTencentList serves one page of DescribeAbnormalProcessEvents.
 func (s *Server) answerTencentList(w http.ResponseWriter, body []byte, requestID string, rec *Request, truncate bool) {
 	fail := func(code, message string) {
@@ -137,14 +166,11 @@ func (s *Server) answerTencentList(w http.ResponseWriter, body []byte, requestID
 		rec.Params["Filter."+*f.Name] = strings.Join(f.Values, ",")
 		filters = append(filters, filter{value, f.Values, f.ExactMatch != nil && *f.ExactMatch})
 	}
-	key := func(e tcssListEvent) string { return e.foundTime }
+	by := "FoundTime"
 	if p.By != nil {
 		rec.Params["By"] = *p.By
-		switch *p.By {
-		case "FoundTime":
-		case "LatestFoundTime":
-			key = func(e tcssListEvent) string { return e.latestFoundTime }
-		default:
+		by = *p.By
+		if by != "FoundTime" && by != "LatestFoundTime" {
 			fail("InvalidParameterValue.By", fmt.Sprintf("By %q is not supported.", *p.By))
 			return
 		}
@@ -162,14 +188,11 @@ func (s *Server) answerTencentList(w http.ResponseWriter, body []byte, requestID
 		}
 	}
 
-	s.mu.Lock()
-	all := s.tcssList
-	s.mu.Unlock()
-	var matched []tcssListEvent
-	for _, e := range all {
+	var matched []*tcssListEvent
+	for _, e := range s.tcssListOrdered(by, desc) {
 		keep := true
 		for _, f := range filters {
-			v, any := f.value(e), false
+			v, any := f.value(*e), false
 			for _, want := range f.want {
 				any = any || v == want || (!f.exact && strings.Contains(v, want))
 			}
@@ -179,14 +202,6 @@ func (s *Server) answerTencentList(w http.ResponseWriter, body []byte, requestID
 			matched = append(matched, e)
 		}
 	}
-	// Times are "2006-01-02 15:04:05": they sort as strings. Ties by id keep pages stable.
-	sort.SliceStable(matched, func(a, b int) bool {
-		ka, kb := key(matched[a]), key(matched[b])
-		if ka == kb {
-			return matched[a].id < matched[b].id
-		}
-		return (ka > kb) == desc
-	})
 	page := []map[string]any{}
 	for i := offset; i < offset+limit && i < int64(len(matched)); i++ {
 		page = append(page, matched[i].info)

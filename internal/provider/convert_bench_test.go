@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/localcloud"
@@ -113,5 +115,29 @@ func BenchmarkHSSReadDataSource(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkTCSSListReadDataSource is the whole ReadDataSource of the TCSS
+// list, in process, against a local cloud without latency or quota. Its CPU
+// profile separates the provider's own work from the local cloud's:
+//
+//	go test -run '^$' -bench BenchmarkTCSSListReadDataSource -cpuprofile cpu.out ./internal/provider/
+//	go tool pprof -top -ignore 'localcloud|net/http.\(\*conn\).serve' provider.test cpu.out
+func BenchmarkTCSSListReadDataSource(b *testing.B) {
+	srv := localcloud.StartForTest(b, localcloud.Config{TCSSEvents: 10000 - 3, TCSSSparse: true, TencentQuota: -1})
+	server, _ := configuredHSSServer(b, srv, NewProtocol6Server("bench")())
+	var schemaResp datasource.SchemaResponse
+	NewTCSSAbnormalProcessesDataSource().Schema(context.Background(), datasource.SchemaRequest{}, &schemaResp)
+	typ, _ := schemaResp.Schema.Type().TerraformType(context.Background()).(tftypes.Object)
+	config := hssConfigValue(b, typ, map[string]any{})
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := server.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{
+			TypeName: "cwpp_tcss_abnormal_processes", Config: config,
+		})
+		if err != nil || len(resp.Diagnostics) > 0 {
+			b.Fatal(err, resp.Diagnostics)
+		}
 	}
 }
