@@ -333,14 +333,7 @@ func generateHSSEvent(i int, occur int64, enterpriseProject string, sparse bool)
 		"policy_id": "policy-1", "policy_name": "default", "os_type": "Linux", "asset_value": "important",
 		"host_status": "ACTIVE", "agent_status": "online", "protect_status": "opened",
 	}
-	if status == "handled" {
-		ev["handle_time"] = occur + 3_600_000
-	}
-	raw, _ := json.Marshal(ev)
-	return hssEvent{
-		id: id, hostName: HSSHostNames[h], hostIP: HSSGeneratedHostIP(h), privateIP: HSSGeneratedPrivateIP(h),
-		handleStatus: status, enterpriseProject: enterpriseProject, occurTime: occur, raw: raw,
-	}
+	return storedHSSEvent(i, occur, enterpriseProject, ev)
 }
 
 func generateSparseHSSEvent(i int, occur int64, enterpriseProject string) hssEvent {
@@ -362,12 +355,20 @@ func generateSparseHSSEvent(i int, occur int64, enterpriseProject string) hssEve
 		}},
 		"os_type": "Linux",
 	}
+	return storedHSSEvent(i, occur, enterpriseProject, ev)
+}
+
+// storedHSSEvent is the i-th generated event as the server keeps it: ev, with
+// a handle_time once handled, and the fields the server filters on.
+func storedHSSEvent(i int, occur int64, enterpriseProject string, ev map[string]any) hssEvent {
+	h := i % len(HSSHostNames)
+	status := HSSGeneratedHandleStatus(i)
 	if status == "handled" {
 		ev["handle_time"] = occur + 3_600_000
 	}
 	raw, _ := json.Marshal(ev)
 	return hssEvent{
-		id: id, hostName: HSSHostNames[h], hostIP: HSSGeneratedHostIP(h), privateIP: HSSGeneratedPrivateIP(h),
+		id: fmt.Sprint(ev["event_id"]), hostName: HSSHostNames[h], hostIP: HSSGeneratedHostIP(h), privateIP: HSSGeneratedPrivateIP(h),
 		handleStatus: status, enterpriseProject: enterpriseProject, occurTime: occur, raw: raw,
 	}
 }
