@@ -26,7 +26,12 @@ type Fetch[T any] func(ctx context.Context, offset int) (total int64, items []T,
 type Reader struct {
 	PageSize  int
 	MaxOffset int // the API's largest offset
-	sem       *semaphore.Weighted
+	// SpeculateSecondPage requests the second page alongside the first,
+	// before the total is known. Under a tight rate limit this saves one
+	// round trip, during which the limiter would otherwise stand idle, at the
+	// price of one request that finds no items when the list fits one page.
+	SpeculateSecondPage bool
+	sem                 *semaphore.Weighted
 	requests  atomic.Int64
 }
 
@@ -69,6 +74,21 @@ func Read[T any](ctx context.Context, r *Reader, name string, fetch Fetch[T]) (L
 		return page[T]{offset: offset, total: total, items: items}, err
 	}
 
+	type result struct {
+		page page[T]
+		err  error
+	}
+	var second chan result
+	secondCtx, cancelSecond := context.WithCancel(ctx)
+	defer cancelSecond()
+	if r.SpeculateSecondPage {
+		second = make(chan result, 1)
+		go func() {
+			p, err := get(secondCtx, r.PageSize)
+			second <- result{p, err}
+		}()
+	}
+
 	first, err := get(ctx, 0)
 	if err != nil {
 		return List[T]{}, err
@@ -76,9 +96,20 @@ func Read[T any](ctx context.Context, r *Reader, name string, fetch Fetch[T]) (L
 	pages := make([]page[T], max(1, int((first.total+int64(r.PageSize)-1)/int64(r.PageSize))))
 	pages[0] = first
 	tflog.Debug(ctx, "read the first page", map[string]any{"list": name, "total": first.total, "pages": len(pages)})
+	if second != nil && len(pages) == 1 {
+		// The list fits one page, as the first page saw it: the second one,
+		// sent or not, is not needed.
+		cancelSecond()
+		<-second
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	for p := 1; p < len(pages); p++ {
 		g.Go(func() error {
+			if p == 1 && second != nil {
+				got := <-second
+				pages[1] = got.page
+				return got.err
+			}
 			var err error
 			pages[p], err = get(gctx, p*r.PageSize)
 			return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/paging"
 )
@@ -85,5 +86,79 @@ func TestReadStopsAtTheOffsetLimit(t *testing.T) {
 	_, err := paging.Read(context.Background(), paging.NewReader(100, 300, 2), "test", l.fetch)
 	if err == nil {
 		t.Fatal("read past the API's largest offset")
+	}
+}
+
+// TestReadSpeculatesTheSecondPage proves the second page is requested before
+// the first one has answered, and that every page is still read once.
+func TestReadSpeculatesTheSecondPage(t *testing.T) {
+	for _, n := range []int{0, 80, 100, 101, 1234} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			l := &list{items: items(n)}
+			secondAsked := make(chan struct{})
+			fetch := func(ctx context.Context, offset int) (int64, []string, error) {
+				switch offset {
+				case 0:
+					select { // the first page answers only once the second is asked for
+					case <-secondAsked:
+					case <-time.After(10 * time.Second):
+						return 0, nil, fmt.Errorf("the second page was not requested alongside the first")
+					}
+				case 100:
+					close(secondAsked)
+				}
+				return l.fetch(ctx, offset)
+			}
+			reader := paging.NewReader(100, 1<<20, 4)
+			reader.SpeculateSecondPage = true
+			got, err := paging.Read(context.Background(), reader, "test", fetch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages := max(2, (n+99)/100) // a list of one page costs the speculative request
+			if got.Total != int64(n) || len(got.Items) != n || len(l.requests) != pages {
+				t.Fatalf("total %d, %d items, %d requests; want %d, %d, %d", got.Total, len(got.Items), len(l.requests), n, n, pages)
+			}
+			offsets := map[int]int{}
+			for _, o := range l.requests {
+				offsets[o]++
+			}
+			for p := range pages {
+				if offsets[p*100] != 1 {
+					t.Errorf("offset %d read %d times", p*100, offsets[p*100])
+				}
+			}
+			for i, item := range got.Items {
+				if item != l.items[i] {
+					t.Fatalf("item %d is %s, want %s: not in list order", i, item, l.items[i])
+				}
+			}
+		})
+	}
+}
+
+// TestReadSpeculatedPageFailing: the speculative page's error fails the read
+// only when the list needs that page.
+func TestReadSpeculatedPageFailing(t *testing.T) {
+	for _, tc := range []struct {
+		n       int
+		wantErr bool
+	}{{50, false}, {250, true}} {
+		l := &list{items: items(tc.n)}
+		fetch := func(ctx context.Context, offset int) (int64, []string, error) {
+			if offset == 100 {
+				return 0, nil, fmt.Errorf("refused")
+			}
+			return l.fetch(ctx, offset)
+		}
+		reader := paging.NewReader(100, 1<<20, 4)
+		reader.SpeculateSecondPage = true
+		got, err := paging.Read(context.Background(), reader, "test", fetch)
+		if (err != nil) != tc.wantErr {
+			t.Errorf("%d items: error %v, want error %v", tc.n, err, tc.wantErr)
+		}
+		if !tc.wantErr && len(got.Items) != tc.n {
+			t.Errorf("%d items: read %d", tc.n, len(got.Items))
+		}
 	}
 }

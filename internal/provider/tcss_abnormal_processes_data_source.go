@@ -246,6 +246,9 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 
 	started := time.Now()
 	reader := paging.NewReader(tencentcloud.MaxEventsLimit, math.MaxInt32, tcssListConcurrency)
+	// At TCSS's 20 requests a second, the first page's round trip would leave
+	// the limiter idle: request the second page alongside it.
+	reader.SpeculateSecondPage = true
 	result, err := paging.Read(ctx, reader, tencentcloud.ActionDescribeAbnormalProcessEvents,
 		func(ctx context.Context, offset int) (int64, []tcssKeptEvent, error) {
 			req := page
