@@ -32,7 +32,7 @@ type Reader struct {
 	// price of one request that finds no items when the list fits one page.
 	SpeculateSecondPage bool
 	sem                 *semaphore.Weighted
-	requests  atomic.Int64
+	requests            atomic.Int64
 }
 
 // NewReader allows concurrency requests in flight; the clients' rate limit
