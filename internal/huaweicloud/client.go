@@ -14,13 +14,13 @@ import (
 	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/response"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/credentials"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/retry"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/transport"
 )
@@ -62,6 +62,9 @@ type Config struct {
 	Endpoint                            string // full URL; "" derives it from the region
 	RequestsPerSecond                   float64
 	MaxRetries                          int
+	// AssumeRole, when set, makes every HSS call with the agency's temporary
+	// keys, assumed with the keys above and refreshed before they expire.
+	AssumeRole *AssumeAgency
 }
 
 // Client implements PageLister. One per provider instance: its limiter is shared by every read.
@@ -69,8 +72,17 @@ type Client struct {
 	config    Config
 	policy    *retry.Policy
 	transport http.RoundTripper
-	mu        sync.Mutex
-	clients   map[string]*core.HcHttpClient // by endpoint and project
+	// keys hands out the keys of each attempt.
+	keys    credentials.Source
+	mu      sync.Mutex
+	clients map[string]*signingClient // by endpoint and project
+}
+
+// signingClient is the SDK client of an endpoint and project, with the
+// credential it signs with.
+type signingClient struct {
+	hc         *core.HcHttpClient
+	credential *liveCredential
 }
 
 var _ PageLister = (*Client)(nil)
@@ -82,12 +94,28 @@ func NewClient(cfg Config) (*Client, error) {
 			return nil, err
 		}
 	}
-	return &Client{
+	c := &Client{
 		transport: transport.New(maxResponseBytes),
 		config:    cfg,
 		policy:    retry.NewPolicy(cfg.RequestsPerSecond, cfg.MaxRetries),
-		clients:   map[string]*core.HcHttpClient{},
-	}, nil
+		keys:      credentials.Static{AccessKey: cfg.AccessKey, SecretKey: cfg.SecretKey, Token: cfg.SecurityToken},
+		clients:   map[string]*signingClient{},
+	}
+	if cfg.AssumeRole != nil {
+		assume, err := newAssumer(cfg, c.transport)
+		if err != nil {
+			return nil, err
+		}
+		c.keys = credentials.NewRefreshing(assume, time.Now)
+	}
+	return c, nil
+}
+
+// CheckCredentials assumes the configured agency, if any, so that a wrong one
+// fails the provider's configuration before any HSS request.
+func (c *Client) CheckCredentials(ctx context.Context) error {
+	_, err := c.keys.Get(ctx)
+	return err
 }
 
 // Resolve fills a target's empty fields with the client's defaults.
@@ -111,34 +139,29 @@ func (c *Client) endpoint(t Target) string {
 
 // hcClient returns the SDK client of an endpoint and project. The project id is
 // always given, so the SDK never calls IAM to look one up.
-func (c *Client) hcClient(endpoint, projectID string) (*core.HcHttpClient, error) {
+func (c *Client) hcClient(endpoint, projectID string) (*signingClient, error) {
 	key := endpoint + "\x00" + projectID
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if hc, ok := c.clients[key]; ok {
-		return hc, nil
+	if sc, ok := c.clients[key]; ok {
+		return sc, nil
 	}
-	cred, err := basic.NewCredentialsBuilder().
-		WithAk(c.config.AccessKey).
-		WithSk(c.config.SecretKey).
-		WithSecurityToken(c.config.SecurityToken).
-		WithProjectId(projectID).
-		SafeBuild()
-	if err != nil {
-		return nil, fmt.Errorf("building Huawei Cloud credentials: %w", err)
-	}
+	cred := &liveCredential{projectID: projectID}
 	httpConfig := config.DefaultHttpConfig().WithTimeout(requestTimeout).WithHttpRoundTripper(c.transport)
 	hc, err := core.NewHcHttpClientBuilder().
 		WithEndpoints([]string{endpoint}).
 		WithCredential(cred).
+		// The builder checks the credential's type by name; ours wraps the SDK's basic.Credentials.
+		WithCredentialsType("huaweicloud.liveCredential").
 		WithHttpConfig(httpConfig).
 		WithErrorHandler(errorHandler{}).
 		SafeBuild()
 	if err != nil {
 		return nil, fmt.Errorf("building the Huawei Cloud HSS client: %w", err)
 	}
-	c.clients[key] = hc
-	return hc, nil
+	sc := &signingClient{hc: hc, credential: cred}
+	c.clients[key] = sc
+	return sc, nil
 }
 
 // requestDef is built per call: the SDK decodes into the definition's response object.
@@ -169,13 +192,20 @@ func requestDef() *def.HttpRequestDef {
 // when throttled or faulty, abandoned at once when ctx is done.
 func (c *Client) ListAppWhitelistEventPage(ctx context.Context, target Target, req *ListAppWhitelistEventRequest) (*ListAppWhitelistEventResponse, error) {
 	target = c.Resolve(target)
-	hc, err := c.hcClient(c.endpoint(target), target.ProjectID)
+	sc, err := c.hcClient(c.endpoint(target), target.ProjectID)
 	if err != nil {
 		return nil, err
 	}
 	var out *ListAppWhitelistEventResponse
 	err = c.policy.Do(ctx, ActionListAppWhitelistEvent, func(ctx context.Context) error {
-		resp, err := syncWithContext(ctx, hc, req)
+		keys, err := c.keys.Get(ctx) // assumed keys are refreshed here, before they expire
+		if err != nil {
+			return err
+		}
+		if err := sc.credential.use(keys); err != nil {
+			return err
+		}
+		resp, err := syncWithContext[*ListAppWhitelistEventResponse](ctx, sc.hc, req, requestDef())
 		if err != nil {
 			return err
 		}
@@ -187,26 +217,27 @@ func (c *Client) ListAppWhitelistEventPage(ctx context.Context, target Target, r
 
 // syncWithContext runs the SDK's Sync, which takes no context, and stops
 // waiting when ctx is done. The abandoned call ends by the HTTP timeout.
-func syncWithContext(ctx context.Context, hc *core.HcHttpClient, req *ListAppWhitelistEventRequest) (*ListAppWhitelistEventResponse, error) {
+func syncWithContext[R any](ctx context.Context, hc *core.HcHttpClient, req any, reqDef *def.HttpRequestDef) (R, error) {
 	type result struct {
 		resp any
 		err  error
 	}
+	var zero R
 	done := make(chan result, 1)
 	go func() {
-		resp, err := hc.Sync(req, requestDef())
+		resp, err := hc.Sync(req, reqDef)
 		done <- result{resp, err}
 	}()
 	select {
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return zero, ctx.Err()
 	case r := <-done:
 		if r.err != nil {
-			return nil, r.err
+			return zero, r.err
 		}
-		resp, ok := r.resp.(*ListAppWhitelistEventResponse)
+		resp, ok := r.resp.(R)
 		if !ok {
-			return nil, fmt.Errorf("unexpected response type %T", r.resp)
+			return zero, fmt.Errorf("unexpected response type %T", r.resp)
 		}
 		return resp, nil
 	}
@@ -251,6 +282,10 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 // classify retries throttling (429), server faults (5xx), connection errors and
 // truncated or undecodable bodies; never authentication or parameter errors.
 func classify(err error) retry.Verdict {
+	var assumeErr *AssumeAgencyError
+	if errors.As(err, &assumeErr) || errors.Is(err, credentials.ErrExpiredCredentials) {
+		return retry.Verdict{}
+	}
 	var se *sdkerr.ServiceResponseError
 	if errors.As(err, &se) {
 		v := retry.Verdict{RequestID: se.RequestId, Reason: fmt.Sprintf("HTTP %d %s", se.StatusCode, se.ErrorCode)}

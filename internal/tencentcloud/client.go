@@ -18,6 +18,7 @@ import (
 	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/credentials"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/retry"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/transport"
 )
@@ -50,6 +51,9 @@ type Config struct {
 	Endpoint                           string // full URL; http allowed
 	RequestsPerSecond                  float64
 	MaxRetries                         int
+	// AssumeRole, when set, makes every TCSS call with the role's temporary
+	// keys, assumed with the keys above and refreshed before they expire.
+	AssumeRole *AssumeRole
 }
 
 // Client implements API. One per provider instance: its limiter is shared by every read.
@@ -59,8 +63,11 @@ type Client struct {
 	host      string // host[:port][/path] as the SDK's HttpProfile.Endpoint wants it
 	policy    *retry.Policy
 	transport http.RoundTripper
-	mu        sync.Mutex
-	regions   map[string]*common.Client
+	// keys hands out the keys of each attempt, which credential passes to the SDK.
+	keys       credentials.Source
+	credential *liveCredential
+	mu         sync.Mutex
+	regions    map[string]*common.Client
 }
 
 var _ API = (*Client)(nil)
@@ -71,14 +78,31 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{
-		transport: transport.New(maxResponseBytes),
-		config:    cfg,
-		scheme:    strings.ToUpper(u.Scheme),
-		host:      u.Host + strings.TrimSuffix(u.Path, "/"),
-		policy:    retry.NewPolicy(cfg.RequestsPerSecond, cfg.MaxRetries),
-		regions:   map[string]*common.Client{},
-	}, nil
+	c := &Client{
+		transport:  transport.New(maxResponseBytes),
+		config:     cfg,
+		scheme:     strings.ToUpper(u.Scheme),
+		host:       u.Host + strings.TrimSuffix(u.Path, "/"),
+		policy:     retry.NewPolicy(cfg.RequestsPerSecond, cfg.MaxRetries),
+		keys:       credentials.Static{AccessKey: cfg.SecretID, SecretKey: cfg.SecretKey, Token: cfg.SecurityToken},
+		credential: &liveCredential{},
+		regions:    map[string]*common.Client{},
+	}
+	if cfg.AssumeRole != nil {
+		assume, err := newAssumer(cfg, c.transport)
+		if err != nil {
+			return nil, err
+		}
+		c.keys = credentials.NewRefreshing(assume, time.Now)
+	}
+	return c, nil
+}
+
+// CheckCredentials assumes the configured role, if any, so that a wrong one
+// fails the provider's configuration before any TCSS request.
+func (c *Client) CheckCredentials(ctx context.Context) error {
+	_, err := c.keys.Get(ctx)
+	return err
 }
 
 // Region implements API.
@@ -101,8 +125,7 @@ func (c *Client) sdkClient(region string) *common.Client {
 	// The region breaker would switch to a backup host of Tencent's: never wanted
 	// with an explicit endpoint.
 	cp.DisableRegionBreaker = true
-	cred := common.NewTokenCredential(c.config.SecretID, c.config.SecretKey, c.config.SecurityToken)
-	sc := common.NewCommonClient(cred, region, cp)
+	sc := common.NewCommonClient(c.credential, region, cp)
 	sc.WithHttpTransport(c.transport)
 	c.regions[region] = sc
 	return sc
@@ -144,6 +167,11 @@ func (c *Client) send(ctx context.Context, region, action string, attempt func(*
 	}
 	sc := c.sdkClient(region)
 	return c.policy.Do(ctx, action, func(context.Context) error {
+		keys, err := c.keys.Get(ctx) // assumed keys are refreshed here, before they expire
+		if err != nil {
+			return err
+		}
+		c.credential.use(keys)
 		ok, err := attempt(sc)
 		if err == nil && !ok {
 			return tcerrors.NewTencentCloudSDKError("ClientError.ParseJsonError", "the response has no Response object", "")
@@ -164,7 +192,8 @@ var httpStatusInMessage = regexp.MustCompile(`http status code: (\d{3})`)
 // classify retries throttling and transient faults, never authentication or parameter errors.
 func classify(err error) retry.Verdict {
 	var sdkErr *tcerrors.TencentCloudSDKError
-	if !errors.As(err, &sdkErr) {
+	var assumeErr *AssumeRoleError
+	if errors.As(err, &assumeErr) || !errors.As(err, &sdkErr) {
 		return retry.Verdict{}
 	}
 	v := retry.Verdict{RequestID: sdkErr.RequestId, Reason: sdkErr.Code}
