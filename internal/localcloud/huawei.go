@@ -42,11 +42,17 @@ func (s *Server) serveHuawei(w http.ResponseWriter, r *http.Request) {
 		fail(huaweiError{http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment."})
 		return
 	}
-	if e := verifySDKHMAC(r, s.cfg.HuaweiKeys, s.cfg.Now()); e != nil {
+	accessKey, e := verifySDKHMAC(r, nil, s.secretOf(Huawei), s.cfg.Now())
+	if e != nil {
 		fail(*e)
 		return
 	}
-	if parts[1] != s.cfg.HuaweiProjectID {
+	account, refused := s.accountOf(Huawei, accessKey, r.Header.Get("X-Security-Token"))
+	if account == nil {
+		fail(huaweiError{http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: " + refused})
+		return
+	}
+	if parts[1] != account.cfg.HuaweiProjectID {
 		fail(huaweiError{http.StatusNotFound, "HSS.1018", fmt.Sprintf("The project %s does not exist.", parts[1])})
 		return
 	}
@@ -82,17 +88,17 @@ func (s *Server) serveHuawei(w http.ResponseWriter, r *http.Request) {
 	}
 	if faults.GrowTotal {
 		now := s.cfg.Now()
-		s.AddHSSEvents(1, now.Add(-2*time.Second), now.Add(-time.Second), s.cfg.HSSEnterpriseProject)
+		account.AddHSSEvents(1, now.Add(-2*time.Second), now.Add(-time.Second), s.cfg.HSSEnterpriseProject)
 	}
 
-	s.mu.Lock()
+	account.mu.Lock()
 	var matched []json.RawMessage
-	for _, ev := range s.hss {
+	for _, ev := range account.hss {
 		if q.matches(ev) {
 			matched = append(matched, ev.raw)
 		}
 	}
-	s.mu.Unlock()
+	account.mu.Unlock()
 	page := []json.RawMessage{}
 	if q.offset < len(matched) {
 		page = matched[q.offset:min(q.offset+q.limit, len(matched))]
@@ -226,26 +232,28 @@ func parseHSSQuery(v url.Values, now time.Time) (hssQuery, *huaweiError) {
 }
 
 // verifySDKHMAC checks an SDK-HMAC-SHA256 signature as the HSS gateway does.
-func verifySDKHMAC(r *http.Request, keys map[string]string, now time.Time) *huaweiError {
+// body is the request's (nil for a GET); secretOf looks up a key's secret.
+// It returns the access key the request was signed with.
+func verifySDKHMAC(r *http.Request, body []byte, secretOf func(string) (string, bool), now time.Time) (string, *huaweiError) {
 	unauthorized := func(msg string) *huaweiError {
 		return &huaweiError{http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: " + msg}
 	}
 	algorithm, rest, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	if algorithm != "SDK-HMAC-SHA256" {
-		return unauthorized("the Authorization header is missing or not SDK-HMAC-SHA256")
+		return "", unauthorized("the Authorization header is missing or not SDK-HMAC-SHA256")
 	}
 	fields := authFields(rest)
-	secretKey, ok := keys[fields["Access"]]
+	secretKey, ok := secretOf(fields["Access"])
 	if !ok {
-		return unauthorized("unknown access key")
+		return "", unauthorized("unknown access key")
 	}
 	date := r.Header.Get("X-Sdk-Date")
 	signedAt, err := time.Parse("20060102T150405Z", date)
 	if err != nil {
-		return unauthorized("X-Sdk-Date is missing or malformed")
+		return "", unauthorized("X-Sdk-Date is missing or malformed")
 	}
 	if d := now.Sub(signedAt); d > 15*time.Minute || d < -15*time.Minute {
-		return unauthorized("X-Sdk-Date is more than 15 minutes from the server's time")
+		return "", unauthorized("X-Sdk-Date is more than 15 minutes from the server's time")
 	}
 	signedHeaders := fields["SignedHeaders"]
 	var headers []string
@@ -258,7 +266,6 @@ func verifySDKHMAC(r *http.Request, keys map[string]string, now time.Time) *huaw
 	}
 	bodyHash := r.Header.Get("X-Sdk-Content-Sha256")
 	if bodyHash == "" {
-		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		bodyHash = sha256Hex(body)
 	}
 	canonicalRequest := strings.Join([]string{
@@ -268,9 +275,9 @@ func verifySDKHMAC(r *http.Request, keys map[string]string, now time.Time) *huaw
 	stringToSign := "SDK-HMAC-SHA256\n" + date + "\n" + sha256Hex([]byte(canonicalRequest))
 	want := hex.EncodeToString(hmacSHA256([]byte(secretKey), stringToSign))
 	if !hmac.Equal([]byte(want), []byte(fields["Signature"])) {
-		return unauthorized("the signature does not match")
+		return "", unauthorized("the signature does not match")
 	}
-	return nil
+	return fields["Access"], nil
 }
 
 func canonicalURI(path string) string {

@@ -63,6 +63,13 @@ type Config struct {
 	Now func() time.Time
 	// Log, when set, receives the request log as JSON lines.
 	Log io.Writer
+	// MemberTCSSEvents and MemberHSSEvents are the generated events of the
+	// member account, read with the keys that assuming MemberRoleARN or
+	// MemberAgency gives (defaults 7 and 5: never the caller's own counts).
+	MemberTCSSEvents, MemberHSSEvents int
+	// AssumedLifetime caps the life of assumed keys (default: as the assume
+	// call asked), so that a test can watch them expire mid-read.
+	AssumedLifetime time.Duration
 }
 
 // Server is a running local cloud.
@@ -83,6 +90,11 @@ type Server struct {
 	windows    map[Cloud]*secondWindow
 	requests   []Request
 	nextEvent  int
+
+	// member is the account the known role and agency open; temporary
+	// holds the keys assumed for it, by cloud and access key.
+	member    *Server
+	temporary map[Cloud]map[string]temporaryKeys
 }
 
 // Request is one request the server received, as the request log records it.
@@ -114,15 +126,26 @@ func StartOn(addr string, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	s := newAccount(cfg)
+	s.listener = l
+	s.url = "http://" + l.Addr().String()
+	s.faults = map[Cloud]Faults{}
+	s.counters = map[Cloud]int{}
+	s.windows = map[Cloud]*secondWindow{}
+	s.temporary = map[Cloud]map[string]temporaryKeys{Tencent: {}, Huawei: {}}
+	s.member = newAccount(memberConfig(cfg))
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.http.Serve(l) }()
+	return s, nil
+}
+
+// newAccount holds the data of one account: the caller's own, or the member
+// account that the known role and agency open.
+func newAccount(cfg Config) *Server {
 	s := &Server{
 		cfg:        cfg,
-		listener:   l,
-		url:        "http://" + l.Addr().String(),
 		tcss:       map[string]json.RawMessage{},
 		tcssSorted: map[string][]*tcssListEvent{},
-		faults:     map[Cloud]Faults{},
-		counters:   map[Cloud]int{},
-		windows:    map[Cloud]*secondWindow{},
 	}
 	s.tcss[TCSSReferenceEventID] = json.RawMessage(TCSSReferenceResponse)
 	s.tcss[TCSSSparseEventID] = json.RawMessage(tcssSparseResponse)
@@ -135,9 +158,7 @@ func StartOn(addr string, cfg Config) (*Server, error) {
 		s.tcssList = append(s.tcssList, tcssListEventOf(id, raw))
 	}
 	s.ResetHSSEvents(cfg.HSSEvents)
-	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = s.http.Serve(l) }()
-	return s, nil
+	return s
 }
 
 func withDefaults(cfg Config) Config {
@@ -257,11 +278,16 @@ func (s *Server) record(r Request) {
 	}
 }
 
-// ServeHTTP routes: POST / is TCSS, GET /v5/{project_id}/app/event is HSS.
+// ServeHTTP routes: POST / is TCSS (and STS AssumeRole), GET
+// /v5/{project_id}/app/event is HSS, POST /v3.0/OS-CREDENTIAL/securitytokens is IAM.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
+	case r.URL.Path == "/" && r.Header.Get("X-TC-Action") == actionAssumeRole:
+		s.serveAssumeRole(w, r)
 	case r.URL.Path == "/" && r.Header.Get("X-TC-Action") != "":
 		s.serveTencent(w, r)
+	case r.URL.Path == iamAgencyKeysPath:
+		s.serveAgencyKeys(w, r)
 	case strings.HasPrefix(r.URL.Path, "/v5/"):
 		s.serveHuawei(w, r)
 	default:
@@ -328,6 +354,16 @@ func (s *Server) AddHSSEventsAt(times ...int64) {
 // ProviderHCL is a provider "cwpp" block configuring both clouds against this
 // server; each extra is added inside its cloud's block, such as "max_retries = 0".
 func (s *Server) ProviderHCL(tencentExtra, huaweiExtra string) string {
+	return s.providerHCL(HuaweiProjectID, tencentExtra, huaweiExtra)
+}
+
+// MemberProviderHCL is ProviderHCL for the member account: the same base keys,
+// the member's HSS project; the extras add the assume_role blocks.
+func (s *Server) MemberProviderHCL(tencentExtra, huaweiExtra string) string {
+	return s.providerHCL(MemberProjectID, tencentExtra, huaweiExtra)
+}
+
+func (s *Server) providerHCL(projectID, tencentExtra, huaweiExtra string) string {
 	return fmt.Sprintf(`
 provider "cwpp" {
   tencentcloud {
@@ -345,7 +381,7 @@ provider "cwpp" {
     %s
   }
 }
-`, TencentSecretID, TencentSecretKey, s.url, tencentExtra, HuaweiAccessKey, HuaweiSecretKey, HuaweiProjectID, s.url, huaweiExtra)
+`, TencentSecretID, TencentSecretKey, s.url, tencentExtra, HuaweiAccessKey, HuaweiSecretKey, projectID, s.url, huaweiExtra)
 }
 
 // StartForTest starts a server for one test or benchmark and closes it when

@@ -46,8 +46,14 @@ func (s *Server) serveTencent(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 
-	if e := verifyTC3(r, body, s.cfg.TencentKeys, s.cfg.Now()); e != nil {
+	secretID, e := verifyTC3(r, body, "tcss", s.secretOf(Tencent), s.cfg.Now())
+	if e != nil {
 		fail(*e)
+		return
+	}
+	account, refused := s.accountOf(Tencent, secretID, r.Header.Get("X-TC-Token"))
+	if account == nil {
+		fail(tencentError{"AuthFailure.TokenFailure", "Token verification failed: " + refused + "."})
 		return
 	}
 	if s.overQuota(Tencent, float64(s.cfg.TencentQuota)) {
@@ -80,11 +86,11 @@ func (s *Server) serveTencent(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "<html><body>502 Bad Gateway</body></html>")
 		return
 	case faultTruncate:
-		s.answerTencent(w, action, body, params.EventId, requestID, &rec, true, 0)
+		account.answerTencent(w, action, body, params.EventId, requestID, &rec, true, 0)
 		rec.Code = "Truncated"
 		return
 	}
-	s.answerTencent(w, action, body, params.EventId, requestID, &rec, false, faults.Oversize)
+	account.answerTencent(w, action, body, params.EventId, requestID, &rec, false, faults.Oversize)
 }
 
 func (s *Server) answerTencent(w http.ResponseWriter, action string, body []byte, eventID *string, requestID string, rec *Request, truncate bool, pad int) {
@@ -148,38 +154,40 @@ func writeTencent(w http.ResponseWriter, status int, response map[string]any) {
 }
 
 // verifyTC3 checks a TC3-HMAC-SHA256 signature as the TCSS gateway does.
-func verifyTC3(r *http.Request, body []byte, keys map[string]string, now time.Time) *tencentError {
+// service is the API's ("tcss" or "sts"); secretOf looks up a key's secret.
+// It returns the secret id the request was signed with.
+func verifyTC3(r *http.Request, body []byte, service string, secretOf func(string) (string, bool), now time.Time) (string, *tencentError) {
 	auth := r.Header.Get("Authorization")
 	if auth == "" {
-		return &tencentError{"AuthFailure.SignatureFailure", "The request has no Authorization header."}
+		return "", &tencentError{"AuthFailure.SignatureFailure", "The request has no Authorization header."}
 	}
 	algorithm, rest, _ := strings.Cut(auth, " ")
 	if algorithm != "TC3-HMAC-SHA256" {
-		return &tencentError{"AuthFailure.SignatureFailure", "The signature algorithm must be TC3-HMAC-SHA256."}
+		return "", &tencentError{"AuthFailure.SignatureFailure", "The signature algorithm must be TC3-HMAC-SHA256."}
 	}
 	fields := authFields(rest)
 	credential := strings.Split(fields["Credential"], "/")
 	if len(credential) != 4 || credential[3] != "tc3_request" {
-		return &tencentError{"AuthFailure.SignatureFailure", "The Credential of the Authorization header is malformed."}
+		return "", &tencentError{"AuthFailure.SignatureFailure", "The Credential of the Authorization header is malformed."}
 	}
-	secretID, date, service := credential[0], credential[1], credential[2]
-	secretKey, ok := keys[secretID]
+	secretID, date, scopeService := credential[0], credential[1], credential[2]
+	secretKey, ok := secretOf(secretID)
 	if !ok {
-		return &tencentError{"AuthFailure.SecretIdNotFound", "The SecretId is not found."}
+		return "", &tencentError{"AuthFailure.SecretIdNotFound", "The SecretId is not found."}
 	}
-	if service != "tcss" {
-		return &tencentError{"AuthFailure.SignatureFailure", fmt.Sprintf("The service %q of the credential scope is not tcss.", service)}
+	if scopeService != service {
+		return "", &tencentError{"AuthFailure.SignatureFailure", fmt.Sprintf("The service %q of the credential scope is not %s.", scopeService, service)}
 	}
 	timestamp, err := strconv.ParseInt(r.Header.Get("X-TC-Timestamp"), 10, 64)
 	if err != nil {
-		return &tencentError{"AuthFailure.SignatureFailure", "X-TC-Timestamp is missing or not a number."}
+		return "", &tencentError{"AuthFailure.SignatureFailure", "X-TC-Timestamp is missing or not a number."}
 	}
 	signedAt := time.Unix(timestamp, 0).UTC()
 	if d := now.Sub(signedAt); d > 5*time.Minute || d < -5*time.Minute {
-		return &tencentError{"AuthFailure.SignatureExpire", "The request's timestamp is more than 5 minutes from the server's time."}
+		return "", &tencentError{"AuthFailure.SignatureExpire", "The request's timestamp is more than 5 minutes from the server's time."}
 	}
 	if signedAt.Format("2006-01-02") != date {
-		return &tencentError{"AuthFailure.SignatureFailure", "The date of the credential scope does not match X-TC-Timestamp."}
+		return "", &tencentError{"AuthFailure.SignatureFailure", "The date of the credential scope does not match X-TC-Timestamp."}
 	}
 	signedHeaders := fields["SignedHeaders"]
 	var canonicalHeaders strings.Builder
@@ -200,9 +208,9 @@ func verifyTC3(r *http.Request, body []byte, keys map[string]string, now time.Ti
 	key = hmacSHA256(key, "tc3_request")
 	want := hex.EncodeToString(hmacSHA256(key, stringToSign))
 	if !hmac.Equal([]byte(want), []byte(fields["Signature"])) {
-		return &tencentError{"AuthFailure.SignatureFailure", "The provided credentials could not be validated. Please check your signature is correct."}
+		return "", &tencentError{"AuthFailure.SignatureFailure", "The provided credentials could not be validated. Please check your signature is correct."}
 	}
-	return nil
+	return secretID, nil
 }
 
 // authFields parses "Key=value, Key=value" of an Authorization header.
