@@ -8,6 +8,9 @@ import (
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 	tcerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/tencentcloud"
 )
 
 // maxDetail keeps an API message (which may quote a whole response body) readable.
@@ -19,6 +22,10 @@ func tencentErrorSummary(action string) string {
 
 // tencentErrorDetail carries the API's code, message and request id.
 func tencentErrorDetail(err error) string {
+	var assumeErr *tencentcloud.AssumeRoleError
+	if errors.As(err, &assumeErr) {
+		return assumeFailureDetail(err)
+	}
 	var sdkErr *tcerrors.TencentCloudSDKError
 	if errors.As(err, &sdkErr) {
 		return clip(fmt.Sprintf("code: %s\nmessage: %s\nrequest id: %s", sdkErr.Code, sdkErr.Message, orNone(sdkErr.RequestId)))
@@ -32,10 +39,46 @@ func huaweiErrorSummary(action string) string {
 
 // huaweiErrorDetail carries the HTTP status, error_code, error_msg and X-Request-Id.
 func huaweiErrorDetail(err error) string {
+	var assumeErr *huaweicloud.AssumeAgencyError
+	if errors.As(err, &assumeErr) {
+		return assumeFailureDetail(err)
+	}
 	var se *sdkerr.ServiceResponseError
 	if errors.As(err, &se) {
 		return clip(fmt.Sprintf("status: %d\nerror_code: %s\nerror_msg: %s\nrequest id: %s",
 			se.StatusCode, orNone(se.ErrorCode), se.ErrorMessage, orNone(se.RequestId)))
+	}
+	return clip(plainError(err))
+}
+
+// assumeFailureDetail names the assume_role settings, then gives the cloud's
+// code, message and request id. Its keys are never part of it.
+func assumeFailureDetail(err error) string {
+	var tencentErr *tencentcloud.AssumeRoleError
+	var huaweiErr *huaweicloud.AssumeAgencyError
+	switch {
+	case errors.As(err, &tencentErr):
+		head := fmt.Sprintf("Tencent Cloud STS %s of tencentcloud.assume_role.role_arn %q failed. Check role_arn and "+
+			"external_id, and that the keys of the tencentcloud block may assume the role.", tencentcloud.ActionAssumeRole, tencentErr.RoleArn)
+		var sdkErr *tcerrors.TencentCloudSDKError
+		if errors.As(err, &sdkErr) {
+			return clip(fmt.Sprintf("%s\n\ncode: %s\nmessage: %s\nrequest id: %s", head, sdkErr.Code, sdkErr.Message, orNone(sdkErr.RequestId)))
+		}
+		return clip(head + "\n\n" + plainError(errors.Unwrap(err)))
+	case errors.As(err, &huaweiErr):
+		domain := fmt.Sprintf("domain_name %q", huaweiErr.Agency.DomainName)
+		if huaweiErr.Agency.DomainID != "" {
+			domain = fmt.Sprintf("domain_id %q", huaweiErr.Agency.DomainID)
+		}
+		head := fmt.Sprintf("Huawei Cloud IAM %s of huaweicloud.assume_role.agency_name %q (%s) failed. Check agency_name "+
+			"and the domain, and that the keys of the huaweicloud block may assume the agency.",
+			huaweicloud.ActionCreateTemporaryAccessKeyByAgency, huaweiErr.Agency.AgencyName, domain)
+		var se *sdkerr.ServiceResponseError
+		if errors.As(err, &se) {
+			return clip(fmt.Sprintf("%s\n\nstatus: %d\nerror_code: %s\nerror_msg: %s\nrequest id: %s",
+				head, se.StatusCode, orNone(se.ErrorCode), se.ErrorMessage, orNone(se.RequestId)))
+		}
+		return clip(head + "\n\n" + plainError(errors.Unwrap(err)))
 	}
 	return clip(plainError(err))
 }

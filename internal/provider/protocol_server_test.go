@@ -323,11 +323,13 @@ func configuredHSSServer(t testing.TB, srv *localcloud.Server, server tfprotov6.
 			"secret_id": tfString(localcloud.TencentSecretID), "secret_key": tfString(localcloud.TencentSecretKey),
 			"security_token": tfString(nil), "region": tfString(nil), "endpoint": tfString(srv.URL()),
 			"requests_per_second": tfNumber(int64(1000)), "max_retries": tfNumber(nil),
+			"assume_role": nullOf(typ, "tencentcloud", "assume_role"),
 		}),
 		"huaweicloud": tftypes.NewValue(typ.AttributeTypes["huaweicloud"], map[string]tftypes.Value{
 			"access_key": tfString(localcloud.HuaweiAccessKey), "secret_key": tfString(localcloud.HuaweiSecretKey),
 			"security_token": tfString(nil), "region": tfString("cn-north-4"), "project_id": tfString(localcloud.HuaweiProjectID),
 			"endpoint": tfString(srv.URL()), "requests_per_second": tfNumber(int64(1000)), "max_retries": tfNumber(nil),
+			"assume_role": nullOf(typ, "huaweicloud", "assume_role"),
 		}),
 	})
 	if _, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{}); err != nil {
@@ -462,4 +464,9 @@ func readBothServers(t *testing.T, servers map[string]tfprotov6.ProviderServer, 
 	if err := sameState(typ, states["framework"], states["provider"]); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// nullOf is the null value of a block nested in one of the provider's blocks.
+func nullOf(typ tftypes.Object, block, nested string) tftypes.Value {
+	return tftypes.NewValue(typ.AttributeTypes[block].(tftypes.Object).AttributeTypes[nested], nil)
 }

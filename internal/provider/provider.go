@@ -68,6 +68,8 @@ type tencentCloudModel struct {
 	Endpoint          types.String `tfsdk:"endpoint"`
 	RequestsPerSecond types.Int64  `tfsdk:"requests_per_second"`
 	MaxRetries        types.Int64  `tfsdk:"max_retries"`
+
+	AssumeRole *tencentAssumeRoleModel `tfsdk:"assume_role"`
 }
 
 type huaweiCloudModel struct {
@@ -79,6 +81,8 @@ type huaweiCloudModel struct {
 	Endpoint          types.String `tfsdk:"endpoint"`
 	RequestsPerSecond types.Int64  `tfsdk:"requests_per_second"`
 	MaxRetries        types.Int64  `tfsdk:"max_retries"`
+
+	AssumeRole *huaweiAssumeRoleModel `tfsdk:"assume_role"`
 }
 
 func (p *cwppProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -133,6 +137,7 @@ func (p *cwppProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 						Description: fmt.Sprintf("Retries of throttled requests and transient faults (default: %d).", tencentcloud.DefaultMaxRetries),
 					},
 				},
+				Blocks: map[string]schema.Block{"assume_role": tencentAssumeRoleBlock()},
 			},
 			"huaweicloud": schema.SingleNestedBlock{
 				Description: "Huawei Cloud credentials and limits, needed by the `cwpp_hss_*` data sources. " +
@@ -175,6 +180,7 @@ func (p *cwppProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 						Description: fmt.Sprintf("Retries of throttled requests and transient faults (default: %d).", huaweicloud.DefaultMaxRetries),
 					},
 				},
+				Blocks: map[string]schema.Block{"assume_role": huaweiAssumeRoleBlock()},
 			},
 		},
 	}
@@ -187,8 +193,8 @@ func (p *cwppProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 	data := &providerData{}
-	data.tencent = configureTencent(config.TencentCloud, data, resp)
-	data.huawei = configureHuawei(config.HuaweiCloud, data, resp)
+	data.tencent = configureTencent(ctx, config.TencentCloud, data, resp)
+	data.huawei = configureHuawei(ctx, config.HuaweiCloud, data, resp)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -236,7 +242,7 @@ func requireSetting(value, block, name, env, what string, resp *provider.Configu
 
 // configureTencent returns nil when Tencent Cloud is not configured at all:
 // no block and no credentials in the environment.
-func configureTencent(m *tencentCloudModel, data *providerData, resp *provider.ConfigureResponse) tencentcloud.API {
+func configureTencent(ctx context.Context, m *tencentCloudModel, data *providerData, resp *provider.ConfigureResponse) tencentcloud.API {
 	const block = "tencentcloud"
 	if m == nil {
 		if os.Getenv(envTencentSecretID) == "" && os.Getenv(envTencentSecretKey) == "" {
@@ -252,6 +258,7 @@ func configureTencent(m *tencentCloudModel, data *providerData, resp *provider.C
 		Endpoint:          cmp.Or(stringSetting(m.Endpoint, envTencentEndpoint, block, "endpoint", resp), tencentcloud.DefaultEndpoint),
 		RequestsPerSecond: float64(int64Setting(m.RequestsPerSecond, tencentcloud.DefaultRequestsPerSecond, block, "requests_per_second", resp)),
 		MaxRetries:        int(int64Setting(m.MaxRetries, tencentcloud.DefaultMaxRetries, block, "max_retries", resp)),
+		AssumeRole:        tencentAssumeRole(m.AssumeRole, resp),
 	}
 	requireSetting(cfg.SecretID, block, "secret_id", envTencentSecretID, "Tencent Cloud secret id", resp)
 	requireSetting(cfg.SecretKey, block, "secret_key", envTencentSecretKey, "Tencent Cloud secret key", resp)
@@ -264,11 +271,17 @@ func configureTencent(m *tencentCloudModel, data *providerData, resp *provider.C
 		resp.Diagnostics.AddAttributeError(path.Root(block).AtName("endpoint"), "Invalid tencentcloud.endpoint", err.Error())
 		return nil
 	}
+	// A wrong role fails here, once, before any TCSS request.
+	if err := client.CheckCredentials(data.logContext(ctx)); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root(block).AtName("assume_role"), "Cannot assume tencentcloud.assume_role",
+			assumeFailureDetail(err))
+		return nil
+	}
 	return client
 }
 
 // configureHuawei returns nil when Huawei Cloud is not configured at all.
-func configureHuawei(m *huaweiCloudModel, data *providerData, resp *provider.ConfigureResponse) *huaweicloud.Client {
+func configureHuawei(ctx context.Context, m *huaweiCloudModel, data *providerData, resp *provider.ConfigureResponse) *huaweicloud.Client {
 	const block = "huaweicloud"
 	if m == nil {
 		if os.Getenv(envHuaweiAccessKey) == "" && os.Getenv(envHuaweiSecretKey) == "" {
@@ -285,6 +298,7 @@ func configureHuawei(m *huaweiCloudModel, data *providerData, resp *provider.Con
 		Endpoint:          stringSetting(m.Endpoint, envHuaweiEndpoint, block, "endpoint", resp),
 		RequestsPerSecond: float64(int64Setting(m.RequestsPerSecond, huaweicloud.DefaultRequestsPerSecond, block, "requests_per_second", resp)),
 		MaxRetries:        int(int64Setting(m.MaxRetries, huaweicloud.DefaultMaxRetries, block, "max_retries", resp)),
+		AssumeRole:        huaweiAssumeAgency(m.AssumeRole, resp),
 	}
 	requireSetting(cfg.AccessKey, block, "access_key", envHuaweiAccessKey, "Huawei Cloud access key", resp)
 	requireSetting(cfg.SecretKey, block, "secret_key", envHuaweiSecretKey, "Huawei Cloud secret key", resp)
@@ -298,6 +312,12 @@ func configureHuawei(m *huaweiCloudModel, data *providerData, resp *provider.Con
 	client, err := huaweicloud.NewClient(cfg)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root(block).AtName("endpoint"), "Invalid huaweicloud.endpoint", err.Error())
+		return nil
+	}
+	// A wrong agency fails here, once, before any HSS request.
+	if err := client.CheckCredentials(data.logContext(ctx)); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root(block).AtName("assume_role"), "Cannot assume huaweicloud.assume_role",
+			assumeFailureDetail(err))
 		return nil
 	}
 	return client

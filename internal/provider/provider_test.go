@@ -26,6 +26,8 @@ var testProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 var providerEnv = []string{
 	envTencentSecretID, envTencentSecretKey, envTencentSecurityToken, envTencentRegion, envTencentEndpoint,
 	envHuaweiAccessKey, envHuaweiSecretKey, envHuaweiSecurityToken, envHuaweiRegion, envHuaweiProjectID, envHuaweiEndpoint,
+	envTencentRoleArn, envTencentSessionName, envTencentSessionDuration, envTencentExternalID, envTencentSTSEndpoint,
+	envHuaweiAgencyName, envHuaweiDomainName, envHuaweiDomainID, envHuaweiDuration, envHuaweiIAMEndpoint,
 }
 
 func TestMain(m *testing.M) {

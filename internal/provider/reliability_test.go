@@ -259,25 +259,10 @@ output "count" {
 `)
 	// Throttling the 2nd and 4th of the 3 pages makes the provider log retries too.
 	srv.SetFaults(localcloud.Huawei, localcloud.Faults{ThrottleEvery: 2})
-	logPath := filepath.Join(dir, "trace.log")
-	env = append(env, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath,
+	out, logText, state := applyWithTrace(t, dir, append(env,
 		"TENCENTCLOUD_SECRET_ID="+localcloud.TencentSecretID, "TENCENTCLOUD_SECRET_KEY="+localcloud.TencentSecretKey,
 		"TENCENTCLOUD_SECURITY_TOKEN="+tencentToken, "TENCENTCLOUD_TCSS_ENDPOINT="+srv.URL(),
-		"HW_ACCESS_KEY="+localcloud.HuaweiAccessKey, "HW_PROJECT_ID="+localcloud.HuaweiProjectID, "HW_HSS_ENDPOINT="+srv.URL())
-	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "apply", "-auto-approve", "-input=false", "-no-color")
-	cmd.Dir, cmd.Env = dir, env
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("apply: %v\n%s", err, out)
-	}
-	logText, err := os.ReadFile(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	state, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
-	if err != nil {
-		t.Fatal(err)
-	}
+		"HW_ACCESS_KEY="+localcloud.HuaweiAccessKey, "HW_PROJECT_ID="+localcloud.HuaweiProjectID, "HW_HSS_ENDPOINT="+srv.URL()))
 	// The log holds the provider's own lines, retries included.
 	for _, expected := range []string{"read HSS app whitelist events", "retrying request"} {
 		if !bytes.Contains(logText, []byte(expected)) {
@@ -348,4 +333,24 @@ data "cwpp_hss_app_whitelist_events" "all" {
 	if started >= 100 {
 		t.Errorf("%d requests: the read was not interrupted", started)
 	}
+}
+
+// applyWithTrace runs terraform apply in dir with a TRACE log, and returns the
+// CLI's output, the log and the state it wrote.
+func applyWithTrace(t *testing.T, dir string, env []string) (out, logText, state []byte) {
+	t.Helper()
+	logPath := filepath.Join(dir, "trace.log")
+	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "apply", "-auto-approve", "-input=false", "-no-color")
+	cmd.Dir, cmd.Env = dir, append(env, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	if logText, err = os.ReadFile(logPath); err != nil {
+		t.Fatal(err)
+	}
+	if state, err = os.ReadFile(filepath.Join(dir, "terraform.tfstate")); err != nil {
+		t.Fatal(err)
+	}
+	return out, logText, state
 }
