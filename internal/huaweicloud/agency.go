@@ -9,10 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/impl"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
@@ -113,12 +111,7 @@ func newAssumer(cfg Config, rt http.RoundTripper) (credentials.Assume, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building Huawei Cloud credentials: %w", err)
 	}
-	hc, err := core.NewHcHttpClientBuilder().
-		WithEndpoints([]string{strings.TrimSuffix(agency.Endpoint, "/")}).
-		WithCredential(cred).
-		WithHttpConfig(config.DefaultHttpConfig().WithTimeout(requestTimeout).WithHttpRoundTripper(rt)).
-		WithErrorHandler(errorHandler{}).
-		SafeBuild()
+	hc, err := newHcClient(strings.TrimSuffix(agency.Endpoint, "/"), cred, rt)
 	if err != nil {
 		return nil, fmt.Errorf("building the Huawei Cloud IAM client: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
@@ -147,21 +148,25 @@ func (c *Client) hcClient(endpoint, projectID string) (*signingClient, error) {
 		return sc, nil
 	}
 	cred := &liveCredential{projectID: projectID}
-	httpConfig := config.DefaultHttpConfig().WithTimeout(requestTimeout).WithHttpRoundTripper(c.transport)
-	hc, err := core.NewHcHttpClientBuilder().
-		WithEndpoints([]string{endpoint}).
-		WithCredential(cred).
-		// The builder checks the credential's type by name; ours wraps the SDK's basic.Credentials.
-		WithCredentialsType("huaweicloud.liveCredential").
-		WithHttpConfig(httpConfig).
-		WithErrorHandler(errorHandler{}).
-		SafeBuild()
+	hc, err := newHcClient(endpoint, cred, c.transport)
 	if err != nil {
 		return nil, fmt.Errorf("building the Huawei Cloud HSS client: %w", err)
 	}
 	sc := &signingClient{hc: hc, credential: cred}
 	c.clients[key] = sc
 	return sc, nil
+}
+
+// newHcClient is the SDK's client of one endpoint, signing with cred.
+func newHcClient(endpoint string, cred auth.ICredential, rt http.RoundTripper) (*core.HcHttpClient, error) {
+	return core.NewHcHttpClientBuilder().
+		WithEndpoints([]string{endpoint}).
+		WithCredential(cred).
+		// The builder checks the credential's type by name: the SDK's, or ours that wraps it.
+		WithCredentialsType("basic.Credentials,huaweicloud.liveCredential").
+		WithHttpConfig(config.DefaultHttpConfig().WithTimeout(requestTimeout).WithHttpRoundTripper(rt)).
+		WithErrorHandler(errorHandler{}).
+		SafeBuild()
 }
 
 // requestDef is built per call: the SDK decodes into the definition's response object.
@@ -200,10 +205,10 @@ func (c *Client) ListAppWhitelistEventPage(ctx context.Context, target Target, r
 	err = c.policy.Do(ctx, ActionListAppWhitelistEvent, func(ctx context.Context) error {
 		keys, err := c.keys.Get(ctx) // assumed keys are refreshed here, before they expire
 		if err != nil {
-			return err
+			return retry.Permanent(err) // the assume call had its own retries
 		}
 		if err := sc.credential.use(keys); err != nil {
-			return err
+			return retry.Permanent(err)
 		}
 		resp, err := syncWithContext[*ListAppWhitelistEventResponse](ctx, sc.hc, req, requestDef())
 		if err != nil {
@@ -282,10 +287,6 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 // classify retries throttling (429), server faults (5xx), connection errors and
 // truncated or undecodable bodies; never authentication or parameter errors.
 func classify(err error) retry.Verdict {
-	var assumeErr *AssumeAgencyError
-	if errors.As(err, &assumeErr) || errors.Is(err, credentials.ErrExpiredCredentials) {
-		return retry.Verdict{}
-	}
 	var se *sdkerr.ServiceResponseError
 	if errors.As(err, &se) {
 		v := retry.Verdict{RequestID: se.RequestId, Reason: fmt.Sprintf("HTTP %d %s", se.StatusCode, se.ErrorCode)}

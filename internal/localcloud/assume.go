@@ -72,6 +72,14 @@ func (s *Server) secretOf(cloud Cloud) func(accessKey string) (string, bool) {
 	}
 }
 
+// keysIn looks secrets up in a map of base keys only: they alone may assume.
+func keysIn(keys map[string]string) func(accessKey string) (string, bool) {
+	return func(accessKey string) (string, bool) {
+		secret, ok := keys[accessKey]
+		return secret, ok
+	}
+}
+
 // accountOf is the account a verified access key reads: the caller's own for
 // base keys, the member's for assumed ones, which must carry their token and
 // be unexpired.
@@ -145,7 +153,7 @@ func (s *Server) serveAssumeRole(w http.ResponseWriter, r *http.Request) {
 		rec.Params["DurationSeconds"] = strconv.FormatInt(*req.DurationSeconds, 10)
 	}
 	// Only the base keys may assume: an assumed key is not found here.
-	if _, e := verifyTC3(r, body, "sts", func(id string) (string, bool) { k, ok := s.cfg.TencentKeys[id]; return k, ok }, s.cfg.Now()); e != nil {
+	if _, e := verifyTC3(r, body, "sts", keysIn(s.cfg.TencentKeys), s.cfg.Now()); e != nil {
 		fail(e.code, e.message)
 		return
 	}
@@ -206,7 +214,7 @@ func (s *Server) serveAgencyKeys(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusBadRequest, "IAM.0011", "cannot read the body")
 		return
 	}
-	if _, e := verifySDKHMAC(r, body, func(ak string) (string, bool) { k, ok := s.cfg.HuaweiKeys[ak]; return k, ok }, s.cfg.Now()); e != nil {
+	if _, e := verifySDKHMAC(r, body, keysIn(s.cfg.HuaweiKeys), s.cfg.Now()); e != nil {
 		fail(e.status, e.code, e.msg)
 		return
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -42,7 +43,20 @@ const (
 	minAgencyDuration, maxAgencyDuration   = 900, 86400
 )
 
-var roleSessionName = regexp.MustCompile(`^[\w+=,.@-]*$`)
+// The rules of the settings that the environment can also give: the schema
+// checks configured values with them, Configure the environment's.
+var (
+	roleSessionName      = regexp.MustCompile(`^[\w+=,.@-]*$`)
+	nonEmptyRules        = []validator.String{stringvalidator.LengthAtLeast(1)}
+	endpointRules        = []validator.String{httpURL{}}
+	externalIDRules      = []validator.String{stringvalidator.LengthBetween(2, 128)}
+	sessionDurationRules = []validator.Int64{int64validator.Between(minSessionDuration, maxSessionDuration)}
+	agencyDurationRules  = []validator.Int64{int64validator.Between(minAgencyDuration, maxAgencyDuration)}
+	sessionNameRules     = []validator.String{
+		stringvalidator.LengthBetween(2, 128),
+		stringvalidator.RegexMatches(roleSessionName, "must hold only letters, digits and +=,.@_-"),
+	}
+)
 
 type tencentAssumeRoleModel struct {
 	RoleArn         types.String `tfsdk:"role_arn"`
@@ -68,26 +82,22 @@ func tencentAssumeRoleBlock() schema.Block {
 			"again well before they expire. Without the block, a role is assumed when `" + envTencentRoleArn + "` is set.",
 		Attributes: map[string]schema.Attribute{
 			"role_arn": schema.StringAttribute{
-				Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Optional: true, Validators: nonEmptyRules,
 				Description: "ARN of the role, such as `qcs::cam::uin/100000000001:roleName/reader`. Required. " +
 					"Environment variable: `" + envTencentRoleArn + "`.",
 			},
 			"session_name": schema.StringAttribute{
-				Optional: true,
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(2, 128),
-					stringvalidator.RegexMatches(roleSessionName, "must hold only letters, digits and +=,.@_-"),
-				},
+				Optional: true, Validators: sessionNameRules,
 				Description: "Session name, 2 to 128 characters of letters, digits and `+=,.@_-`. Required. " +
 					"Environment variable: `" + envTencentSessionName + "`.",
 			},
 			"session_duration": schema.Int64Attribute{
-				Optional: true, Validators: []validator.Int64{int64validator.Between(minSessionDuration, maxSessionDuration)},
+				Optional: true, Validators: sessionDurationRules,
 				Description: fmt.Sprintf("Lifetime of the temporary keys in seconds, %d to %d (default: %d). Environment variable: `%s`.",
 					minSessionDuration, maxSessionDuration, tencentcloud.DefaultSessionDuration, envTencentSessionDuration),
 			},
 			"external_id": schema.StringAttribute{
-				Optional: true, Validators: []validator.String{stringvalidator.LengthBetween(2, 128)},
+				Optional: true, Validators: externalIDRules,
 				Description: "External id the role's trust policy requires, if any. Environment variable: `" + envTencentExternalID + "`.",
 			},
 			"policy": schema.StringAttribute{
@@ -95,7 +105,7 @@ func tencentAssumeRoleBlock() schema.Block {
 				Description: "A policy (JSON) that narrows the role's permissions for this session; the provider URL-encodes it as STS requires.",
 			},
 			"endpoint": schema.StringAttribute{
-				Optional: true, Validators: []validator.String{httpURL{}},
+				Optional: true, Validators: endpointRules,
 				Description: "Full URL of STS; `http` is allowed. Environment variable: `" + envTencentSTSEndpoint +
 					"` (default: `" + tencentcloud.DefaultSTSEndpoint + "`).",
 			},
@@ -113,7 +123,7 @@ func huaweiAssumeRoleBlock() schema.Block {
 			"Without the block, an agency is assumed when `" + envHuaweiAgencyName + "` is set.",
 		Attributes: map[string]schema.Attribute{
 			"agency_name": schema.StringAttribute{
-				Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Optional: true, Validators: nonEmptyRules,
 				Description: "Name of the agency. Required. Environment variable: `" + envHuaweiAgencyName + "`.",
 			},
 			"domain_name": schema.StringAttribute{
@@ -134,12 +144,12 @@ func huaweiAssumeRoleBlock() schema.Block {
 				Description: "Id of the account (domain) that created the agency. Environment variable: `" + envHuaweiDomainID + "`.",
 			},
 			"duration": schema.Int64Attribute{
-				Optional: true, Validators: []validator.Int64{int64validator.Between(minAgencyDuration, maxAgencyDuration)},
+				Optional: true, Validators: agencyDurationRules,
 				Description: fmt.Sprintf("Lifetime of the temporary keys in seconds, %d to %d (default: %d). Environment variable: `%s`.",
 					minAgencyDuration, maxAgencyDuration, huaweicloud.DefaultAgencyDuration, envHuaweiDuration),
 			},
 			"endpoint": schema.StringAttribute{
-				Optional: true, Validators: []validator.String{httpURL{}},
+				Optional: true, Validators: endpointRules,
 				Description: "Full URL of IAM; `http` is allowed. Environment variable: `" + envHuaweiIAMEndpoint +
 					"` (default: `" + huaweicloud.DefaultIAMEndpoint + "`).",
 			},
@@ -148,7 +158,7 @@ func huaweiAssumeRoleBlock() schema.Block {
 }
 
 // tencentAssumeRole resolves the block and its environment; nil means no role.
-func tencentAssumeRole(m *tencentAssumeRoleModel, resp *provider.ConfigureResponse) *tencentcloud.AssumeRole {
+func tencentAssumeRole(ctx context.Context, m *tencentAssumeRoleModel, resp *provider.ConfigureResponse) *tencentcloud.AssumeRole {
 	const block = "tencentcloud"
 	if m == nil {
 		if os.Getenv(envTencentRoleArn) == "" {
@@ -158,12 +168,12 @@ func tencentAssumeRole(m *tencentAssumeRoleModel, resp *provider.ConfigureRespon
 	}
 	at := func(name string) path.Path { return path.Root(block).AtName("assume_role").AtName(name) }
 	ar := &tencentcloud.AssumeRole{
-		RoleArn:     assumeSetting(m.RoleArn, envTencentRoleArn, at("role_arn"), resp),
-		SessionName: assumeSetting(m.SessionName, envTencentSessionName, at("session_name"), resp),
-		SessionDuration: durationSetting(m.SessionDuration, envTencentSessionDuration, at("session_duration"),
-			tencentcloud.DefaultSessionDuration, minSessionDuration, maxSessionDuration, resp),
-		ExternalID: assumeSetting(m.ExternalID, envTencentExternalID, at("external_id"), resp),
-		Endpoint:   assumeSetting(m.Endpoint, envTencentSTSEndpoint, at("endpoint"), resp),
+		RoleArn:     envChecked(ctx, m.RoleArn, envTencentRoleArn, at("role_arn"), nonEmptyRules, resp),
+		SessionName: envChecked(ctx, m.SessionName, envTencentSessionName, at("session_name"), sessionNameRules, resp),
+		SessionDuration: durationSetting(ctx, m.SessionDuration, envTencentSessionDuration, at("session_duration"),
+			tencentcloud.DefaultSessionDuration, sessionDurationRules, resp),
+		ExternalID: envChecked(ctx, m.ExternalID, envTencentExternalID, at("external_id"), externalIDRules, resp),
+		Endpoint:   envChecked(ctx, m.Endpoint, envTencentSTSEndpoint, at("endpoint"), endpointRules, resp),
 	}
 	if !m.Policy.IsNull() && !m.Policy.IsUnknown() {
 		ar.Policy = m.Policy.ValueString()
@@ -171,22 +181,13 @@ func tencentAssumeRole(m *tencentAssumeRoleModel, resp *provider.ConfigureRespon
 	if ar.Endpoint == "" {
 		ar.Endpoint = tencentcloud.DefaultSTSEndpoint
 	}
-	requireAssumeSetting(ar.RoleArn, at("role_arn"), envTencentRoleArn, resp)
-	requireAssumeSetting(ar.SessionName, at("session_name"), envTencentSessionName, resp)
-	// The environment's values get the checks the schema gives configured ones.
-	if ar.SessionName != "" && (len(ar.SessionName) < 2 || len(ar.SessionName) > 128 || !roleSessionName.MatchString(ar.SessionName)) {
-		resp.Diagnostics.AddAttributeError(at("session_name"), "Invalid tencentcloud.assume_role.session_name",
-			fmt.Sprintf("%q (from %s) must be 2 to 128 characters of letters, digits and +=,.@_-.", ar.SessionName, envTencentSessionName))
-	}
-	if ar.ExternalID != "" && (len(ar.ExternalID) < 2 || len(ar.ExternalID) > 128) {
-		resp.Diagnostics.AddAttributeError(at("external_id"), "Invalid tencentcloud.assume_role.external_id",
-			"The external id (from "+envTencentExternalID+") must be 2 to 128 characters.")
-	}
+	requireSetting(ar.RoleArn, at("role_arn"), envTencentRoleArn, "ARN of the role to assume", resp)
+	requireSetting(ar.SessionName, at("session_name"), envTencentSessionName, "session name of the assumed role", resp)
 	return ar
 }
 
 // huaweiAssumeAgency resolves the block and its environment; nil means no agency.
-func huaweiAssumeAgency(m *huaweiAssumeRoleModel, resp *provider.ConfigureResponse) *huaweicloud.AssumeAgency {
+func huaweiAssumeAgency(ctx context.Context, m *huaweiAssumeRoleModel, resp *provider.ConfigureResponse) *huaweicloud.AssumeAgency {
 	const block = "huaweicloud"
 	if m == nil {
 		if os.Getenv(envHuaweiAgencyName) == "" {
@@ -196,15 +197,15 @@ func huaweiAssumeAgency(m *huaweiAssumeRoleModel, resp *provider.ConfigureRespon
 	}
 	at := func(name string) path.Path { return path.Root(block).AtName("assume_role").AtName(name) }
 	a := &huaweicloud.AssumeAgency{
-		AgencyName: assumeSetting(m.AgencyName, envHuaweiAgencyName, at("agency_name"), resp),
-		Duration: durationSetting(m.Duration, envHuaweiDuration, at("duration"),
-			huaweicloud.DefaultAgencyDuration, minAgencyDuration, maxAgencyDuration, resp),
-		Endpoint: assumeSetting(m.Endpoint, envHuaweiIAMEndpoint, at("endpoint"), resp),
+		AgencyName: envChecked(ctx, m.AgencyName, envHuaweiAgencyName, at("agency_name"), nonEmptyRules, resp),
+		Duration: durationSetting(ctx, m.Duration, envHuaweiDuration, at("duration"),
+			huaweicloud.DefaultAgencyDuration, agencyDurationRules, resp),
+		Endpoint: envChecked(ctx, m.Endpoint, envHuaweiIAMEndpoint, at("endpoint"), endpointRules, resp),
 	}
 	if a.Endpoint == "" {
 		a.Endpoint = huaweicloud.DefaultIAMEndpoint
 	}
-	requireAssumeSetting(a.AgencyName, at("agency_name"), envHuaweiAgencyName, resp)
+	requireSetting(a.AgencyName, at("agency_name"), envHuaweiAgencyName, "name of the agency to assume", resp)
 	// The domain is one setting: a configured name or id wins over both variables.
 	if !m.DomainName.IsNull() || !m.DomainID.IsNull() {
 		a.DomainName, a.DomainID = m.DomainName.ValueString(), m.DomainID.ValueString()
@@ -223,47 +224,52 @@ func huaweiAssumeAgency(m *huaweiAssumeRoleModel, resp *provider.ConfigureRespon
 	return a
 }
 
-// assumeSetting is stringSetting for a setting of an assume_role block.
-func assumeSetting(v types.String, env string, at path.Path, resp *provider.ConfigureResponse) string {
-	switch {
-	case v.IsUnknown():
-		resp.Diagnostics.AddAttributeError(at, "Unknown "+at.String(),
-			"The provider cannot be configured with a value known only after apply. Set it statically or use the "+env+" environment variable.")
-		return ""
-	case !v.IsNull():
-		return v.ValueString()
+// envChecked is stringSetting that checks a value from the environment with
+// the rules the schema checks a configured one with.
+func envChecked(ctx context.Context, v types.String, env string, at path.Path, rules []validator.String, resp *provider.ConfigureResponse) string {
+	value := stringSetting(v, env, at, resp)
+	if v.IsNull() && value != "" {
+		var diags diag.Diagnostics
+		for _, rule := range rules {
+			out := &validator.StringResponse{}
+			rule.ValidateString(ctx, validator.StringRequest{Path: at, ConfigValue: types.StringValue(value)}, out)
+			diags.Append(out.Diagnostics...)
+		}
+		appendFromEnv(at, env, diags, resp)
 	}
-	return os.Getenv(env)
+	return value
 }
 
-func requireAssumeSetting(value string, at path.Path, env string, resp *provider.ConfigureResponse) {
-	if value == "" {
-		resp.Diagnostics.AddAttributeError(at, "Missing "+at.String(),
-			fmt.Sprintf("%s is required to assume a role. Set it in the provider block or the %s environment variable.", at, env))
-	}
-}
-
-// durationSetting resolves a lifetime in seconds: the configuration (checked
-// by the schema), then the environment variable, checked here.
-func durationSetting(v types.Int64, env string, at path.Path, def, lo, hi int64, resp *provider.ConfigureResponse) int64 {
-	switch {
-	case v.IsUnknown():
-		resp.Diagnostics.AddAttributeError(at, "Unknown "+at.String(), "The provider cannot be configured with a value known only after apply.")
-		return def
-	case !v.IsNull():
-		return v.ValueInt64()
-	}
+// durationSetting resolves a lifetime in seconds: the configuration, then the
+// environment variable, checked here with the schema's rules.
+func durationSetting(ctx context.Context, v types.Int64, env string, at path.Path, def int64, rules []validator.Int64, resp *provider.ConfigureResponse) int64 {
 	raw := os.Getenv(env)
-	if raw == "" {
-		return def
+	if !v.IsNull() || raw == "" {
+		return int64Setting(v, def, at, resp)
 	}
 	n, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || n < lo || n > hi {
-		resp.Diagnostics.AddAttributeError(at, "Invalid "+env,
-			fmt.Sprintf("%s=%q: %s must be a whole number of seconds between %d and %d.", env, raw, at, lo, hi))
+	var diags diag.Diagnostics
+	for _, rule := range rules {
+		if err != nil {
+			diags.AddAttributeError(at, "Invalid Attribute Value", fmt.Sprintf("A whole number of seconds: %s.", rule.Description(ctx)))
+			continue
+		}
+		out := &validator.Int64Response{}
+		rule.ValidateInt64(ctx, validator.Int64Request{Path: at, ConfigValue: types.Int64Value(n)}, out)
+		diags.Append(out.Diagnostics...)
+	}
+	appendFromEnv(at, env, diags, resp)
+	if diags.HasError() {
 		return def
 	}
 	return n
+}
+
+// appendFromEnv reports the rules' diagnostics of a value that came from env.
+func appendFromEnv(at path.Path, env string, diags diag.Diagnostics, resp *provider.ConfigureResponse) {
+	for _, d := range diags {
+		resp.Diagnostics.AddAttributeError(at, "Invalid "+env, fmt.Sprintf("%s=%q: %s", env, os.Getenv(env), d.Detail()))
+	}
 }
 
 // jsonPolicy validates a policy document: a JSON object.

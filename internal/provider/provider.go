@@ -204,12 +204,12 @@ func (p *cwppProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	resp.DataSourceData = data
 }
 
-// stringSetting resolves one setting of a block: the configuration wins, then
-// the environment variable env.
-func stringSetting(v types.String, env, block, name string, resp *provider.ConfigureResponse) string {
+// stringSetting resolves one setting: the configuration wins, then the
+// environment variable env.
+func stringSetting(v types.String, env string, at path.Path, resp *provider.ConfigureResponse) string {
 	switch {
 	case v.IsUnknown():
-		resp.Diagnostics.AddAttributeError(path.Root(block).AtName(name), "Unknown "+block+"."+name,
+		resp.Diagnostics.AddAttributeError(at, "Unknown "+at.String(),
 			"The provider cannot be configured with a value known only after apply. Set it statically or use the "+
 				env+" environment variable.")
 		return ""
@@ -219,9 +219,10 @@ func stringSetting(v types.String, env, block, name string, resp *provider.Confi
 	return os.Getenv(env)
 }
 
-func int64Setting(v types.Int64, def int64, block, name string, resp *provider.ConfigureResponse) int64 {
+// int64Setting resolves a number that only the configuration sets.
+func int64Setting(v types.Int64, def int64, at path.Path, resp *provider.ConfigureResponse) int64 {
 	if v.IsUnknown() {
-		resp.Diagnostics.AddAttributeError(path.Root(block).AtName(name), "Unknown "+block+"."+name,
+		resp.Diagnostics.AddAttributeError(at, "Unknown "+at.String(),
 			"The provider cannot be configured with a value known only after apply.")
 	}
 	if v.IsNull() || v.IsUnknown() {
@@ -231,19 +232,19 @@ func int64Setting(v types.Int64, def int64, block, name string, resp *provider.C
 }
 
 // requireSetting reports a required setting that neither the configuration nor the environment gave.
-func requireSetting(value, block, name, env, what string, resp *provider.ConfigureResponse) {
+func requireSetting(value string, at path.Path, env, what string, resp *provider.ConfigureResponse) {
 	if value != "" {
 		return
 	}
-	resp.Diagnostics.AddAttributeError(path.Root(block).AtName(name), "Missing "+block+"."+name,
-		fmt.Sprintf("The %s is required to use this cloud. Set %s.%s in the provider block or the %s environment variable.",
-			what, block, name, env))
+	resp.Diagnostics.AddAttributeError(at, "Missing "+at.String(),
+		fmt.Sprintf("The %s is required. Set %s in the provider block or the %s environment variable.", what, at, env))
 }
 
 // configureTencent returns nil when Tencent Cloud is not configured at all:
 // no block and no credentials in the environment.
 func configureTencent(ctx context.Context, m *tencentCloudModel, data *providerData, resp *provider.ConfigureResponse) tencentcloud.API {
 	const block = "tencentcloud"
+	at := func(name string) path.Path { return path.Root(block).AtName(name) }
 	if m == nil {
 		if os.Getenv(envTencentSecretID) == "" && os.Getenv(envTencentSecretKey) == "" {
 			return nil
@@ -251,17 +252,17 @@ func configureTencent(ctx context.Context, m *tencentCloudModel, data *providerD
 		m = &tencentCloudModel{}
 	}
 	cfg := tencentcloud.Config{
-		SecretID:          stringSetting(m.SecretID, envTencentSecretID, block, "secret_id", resp),
-		SecretKey:         stringSetting(m.SecretKey, envTencentSecretKey, block, "secret_key", resp),
-		SecurityToken:     stringSetting(m.SecurityToken, envTencentSecurityToken, block, "security_token", resp),
-		Region:            cmp.Or(stringSetting(m.Region, envTencentRegion, block, "region", resp), tencentcloud.DefaultRegion),
-		Endpoint:          cmp.Or(stringSetting(m.Endpoint, envTencentEndpoint, block, "endpoint", resp), tencentcloud.DefaultEndpoint),
-		RequestsPerSecond: float64(int64Setting(m.RequestsPerSecond, tencentcloud.DefaultRequestsPerSecond, block, "requests_per_second", resp)),
-		MaxRetries:        int(int64Setting(m.MaxRetries, tencentcloud.DefaultMaxRetries, block, "max_retries", resp)),
-		AssumeRole:        tencentAssumeRole(m.AssumeRole, resp),
+		SecretID:          stringSetting(m.SecretID, envTencentSecretID, at("secret_id"), resp),
+		SecretKey:         stringSetting(m.SecretKey, envTencentSecretKey, at("secret_key"), resp),
+		SecurityToken:     stringSetting(m.SecurityToken, envTencentSecurityToken, at("security_token"), resp),
+		Region:            cmp.Or(stringSetting(m.Region, envTencentRegion, at("region"), resp), tencentcloud.DefaultRegion),
+		Endpoint:          cmp.Or(stringSetting(m.Endpoint, envTencentEndpoint, at("endpoint"), resp), tencentcloud.DefaultEndpoint),
+		RequestsPerSecond: float64(int64Setting(m.RequestsPerSecond, tencentcloud.DefaultRequestsPerSecond, at("requests_per_second"), resp)),
+		MaxRetries:        int(int64Setting(m.MaxRetries, tencentcloud.DefaultMaxRetries, at("max_retries"), resp)),
+		AssumeRole:        tencentAssumeRole(ctx, m.AssumeRole, resp),
 	}
-	requireSetting(cfg.SecretID, block, "secret_id", envTencentSecretID, "Tencent Cloud secret id", resp)
-	requireSetting(cfg.SecretKey, block, "secret_key", envTencentSecretKey, "Tencent Cloud secret key", resp)
+	requireSetting(cfg.SecretID, at("secret_id"), envTencentSecretID, "Tencent Cloud secret id", resp)
+	requireSetting(cfg.SecretKey, at("secret_key"), envTencentSecretKey, "Tencent Cloud secret key", resp)
 	data.addSecrets(cfg.SecretKey, cfg.SecurityToken)
 	if resp.Diagnostics.HasError() {
 		return nil
@@ -283,6 +284,7 @@ func configureTencent(ctx context.Context, m *tencentCloudModel, data *providerD
 // configureHuawei returns nil when Huawei Cloud is not configured at all.
 func configureHuawei(ctx context.Context, m *huaweiCloudModel, data *providerData, resp *provider.ConfigureResponse) *huaweicloud.Client {
 	const block = "huaweicloud"
+	at := func(name string) path.Path { return path.Root(block).AtName(name) }
 	if m == nil {
 		if os.Getenv(envHuaweiAccessKey) == "" && os.Getenv(envHuaweiSecretKey) == "" {
 			return nil
@@ -290,21 +292,21 @@ func configureHuawei(ctx context.Context, m *huaweiCloudModel, data *providerDat
 		m = &huaweiCloudModel{}
 	}
 	cfg := huaweicloud.Config{
-		AccessKey:         stringSetting(m.AccessKey, envHuaweiAccessKey, block, "access_key", resp),
-		SecretKey:         stringSetting(m.SecretKey, envHuaweiSecretKey, block, "secret_key", resp),
-		SecurityToken:     stringSetting(m.SecurityToken, envHuaweiSecurityToken, block, "security_token", resp),
-		Region:            stringSetting(m.Region, envHuaweiRegion, block, "region", resp),
-		ProjectID:         stringSetting(m.ProjectID, envHuaweiProjectID, block, "project_id", resp),
-		Endpoint:          stringSetting(m.Endpoint, envHuaweiEndpoint, block, "endpoint", resp),
-		RequestsPerSecond: float64(int64Setting(m.RequestsPerSecond, huaweicloud.DefaultRequestsPerSecond, block, "requests_per_second", resp)),
-		MaxRetries:        int(int64Setting(m.MaxRetries, huaweicloud.DefaultMaxRetries, block, "max_retries", resp)),
-		AssumeRole:        huaweiAssumeAgency(m.AssumeRole, resp),
+		AccessKey:         stringSetting(m.AccessKey, envHuaweiAccessKey, at("access_key"), resp),
+		SecretKey:         stringSetting(m.SecretKey, envHuaweiSecretKey, at("secret_key"), resp),
+		SecurityToken:     stringSetting(m.SecurityToken, envHuaweiSecurityToken, at("security_token"), resp),
+		Region:            stringSetting(m.Region, envHuaweiRegion, at("region"), resp),
+		ProjectID:         stringSetting(m.ProjectID, envHuaweiProjectID, at("project_id"), resp),
+		Endpoint:          stringSetting(m.Endpoint, envHuaweiEndpoint, at("endpoint"), resp),
+		RequestsPerSecond: float64(int64Setting(m.RequestsPerSecond, huaweicloud.DefaultRequestsPerSecond, at("requests_per_second"), resp)),
+		MaxRetries:        int(int64Setting(m.MaxRetries, huaweicloud.DefaultMaxRetries, at("max_retries"), resp)),
+		AssumeRole:        huaweiAssumeAgency(ctx, m.AssumeRole, resp),
 	}
-	requireSetting(cfg.AccessKey, block, "access_key", envHuaweiAccessKey, "Huawei Cloud access key", resp)
-	requireSetting(cfg.SecretKey, block, "secret_key", envHuaweiSecretKey, "Huawei Cloud secret key", resp)
-	requireSetting(cfg.ProjectID, block, "project_id", envHuaweiProjectID, "Huawei Cloud project id", resp)
+	requireSetting(cfg.AccessKey, at("access_key"), envHuaweiAccessKey, "Huawei Cloud access key", resp)
+	requireSetting(cfg.SecretKey, at("secret_key"), envHuaweiSecretKey, "Huawei Cloud secret key", resp)
+	requireSetting(cfg.ProjectID, at("project_id"), envHuaweiProjectID, "Huawei Cloud project id", resp)
 	// The region only derives the default endpoint.
-	requireSetting(cmp.Or(cfg.Region, cfg.Endpoint), block, "region", envHuaweiRegion, "Huawei Cloud region (or an endpoint)", resp)
+	requireSetting(cmp.Or(cfg.Region, cfg.Endpoint), at("region"), envHuaweiRegion, "Huawei Cloud region (or an endpoint)", resp)
 	data.addSecrets(cfg.SecretKey, cfg.SecurityToken)
 	if resp.Diagnostics.HasError() {
 		return nil

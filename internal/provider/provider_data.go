@@ -7,6 +7,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/tencentcloud"
@@ -56,6 +58,21 @@ const (
 		"block, or the environment variables " + envHuaweiAccessKey + ", " + envHuaweiSecretKey + ", " + envHuaweiProjectID +
 		" and " + envHuaweiRegion + "."
 )
+
+// tencentRead starts a TCSS read: the client, the region (the data source's,
+// else the provider's), and ctx masking secrets and logging the region. ok is
+// false, with a diagnostic, when Tencent Cloud is not configured.
+func (d *providerData) tencentRead(ctx context.Context, region types.String, diags *diag.Diagnostics) (tencentcloud.API, string, context.Context, bool) {
+	if d == nil || d.tencent == nil {
+		diags.AddError("Tencent Cloud is not configured", tencentNotConfigured)
+		return nil, "", ctx, false
+	}
+	r := region.ValueString()
+	if r == "" {
+		r = d.tencent.Region()
+	}
+	return d.tencent, r, tflog.SetField(d.logContext(ctx), "region", r), true
+}
 
 func (d *providerData) addSecrets(values ...string) {
 	for _, v := range values {

@@ -254,19 +254,12 @@ func (d *tcssAbnormalProcessDataSource) Read(ctx context.Context, req datasource
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.data == nil || d.data.tencent == nil {
-		resp.Diagnostics.AddError("Tencent Cloud is not configured", tencentNotConfigured)
+	client, region, ctx, ok := d.data.tencentRead(ctx, model.Region, &resp.Diagnostics)
+	if !ok {
 		return
-	}
-	client := d.data.tencent
-	ctx = d.data.logContext(ctx)
-	region := client.Region()
-	if !model.Region.IsNull() {
-		region = model.Region.ValueString()
 	}
 	eventID := model.EventID.ValueString()
 	ctx = tflog.SetField(ctx, "event_id", eventID)
-	ctx = tflog.SetField(ctx, "region", region)
 
 	out, err := client.DescribeAbnormalProcessDetail(ctx, region, eventID)
 	if err != nil {

@@ -214,17 +214,10 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.data == nil || d.data.tencent == nil {
-		resp.Diagnostics.AddError("Tencent Cloud is not configured", tencentNotConfigured)
+	client, region, ctx, ok := d.data.tencentRead(ctx, model.Region, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	client := d.data.tencent
-	ctx = d.data.logContext(ctx)
-	region := model.Region.ValueString()
-	if region == "" {
-		region = client.Region()
-	}
-	ctx = tflog.SetField(ctx, "region", region)
 
 	page := tcssListRequest(&model)
 	list := encodedListFrom(ctx)

@@ -5,6 +5,7 @@ package retry
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"time"
 
@@ -68,6 +69,10 @@ func (p *Policy) Do(ctx context.Context, action string, call func(context.Contex
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		var permanent *permanentError
+		if errors.As(err, &permanent) {
+			return permanent.err
+		}
 		verdict := classify(err)
 		if !verdict.Retry || attempt >= p.MaxRetries {
 			return err
@@ -93,6 +98,15 @@ func (p *Policy) Do(ctx context.Context, action string, call func(context.Contex
 		}
 	}
 }
+
+// Permanent marks an error of call that no retry can mend, whatever the
+// client's classifier would say of the error it wraps: Do returns err at once.
+func Permanent(err error) error { return &permanentError{err} }
+
+type permanentError struct{ err error }
+
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }
 
 // backoff is "full jitter": a uniform wait in [0, min(max, base*2^attempt)].
 func (p *Policy) backoff(attempt int) time.Duration {

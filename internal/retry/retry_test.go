@@ -80,3 +80,16 @@ func TestBackoffStaysUnderItsCeiling(t *testing.T) {
 		}
 	}
 }
+
+// TestDoStopsAtPermanent: an error marked Permanent is returned, unwrapped,
+// after one call, though the classifier would retry what it wraps.
+func TestDoStopsAtPermanent(t *testing.T) {
+	calls := 0
+	err := fastPolicy(5).Do(context.Background(), "test", func(context.Context) error {
+		calls++
+		return Permanent(errTransient)
+	}, retryTransient)
+	if calls != 1 || err != errTransient {
+		t.Fatalf("%d calls, error %v; want 1 call and errTransient itself", calls, err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -59,8 +60,7 @@ type Config struct {
 // Client implements API. One per provider instance: its limiter is shared by every read.
 type Client struct {
 	config    Config
-	scheme    string // "HTTP" or "HTTPS"
-	host      string // host[:port][/path] as the SDK's HttpProfile.Endpoint wants it
+	endpoint  *url.URL
 	policy    *retry.Policy
 	transport http.RoundTripper
 	// keys hands out the keys of each attempt, which credential passes to the SDK.
@@ -81,8 +81,7 @@ func NewClient(cfg Config) (*Client, error) {
 	c := &Client{
 		transport:  transport.New(maxResponseBytes),
 		config:     cfg,
-		scheme:     strings.ToUpper(u.Scheme),
-		host:       u.Host + strings.TrimSuffix(u.Path, "/"),
+		endpoint:   u,
 		policy:     retry.NewPolicy(cfg.RequestsPerSecond, cfg.MaxRetries),
 		keys:       credentials.Static{AccessKey: cfg.SecretID, SecretKey: cfg.SecretKey, Token: cfg.SecurityToken},
 		credential: &liveCredential{},
@@ -115,18 +114,7 @@ func (c *Client) sdkClient(region string) *common.Client {
 	if sc, ok := c.regions[region]; ok {
 		return sc
 	}
-	cp := profile.NewClientProfile()
-	cp.HttpProfile.Endpoint = c.host
-	cp.HttpProfile.Scheme = c.scheme
-	cp.HttpProfile.ReqTimeout = int(requestTimeout / time.Second)
-	// The provider owns retries and the rate limit; the SDK's own sleep ignores both.
-	cp.RateLimitExceededMaxRetries = 0
-	cp.NetworkFailureMaxRetries = 0
-	// The region breaker would switch to a backup host of Tencent's: never wanted
-	// with an explicit endpoint.
-	cp.DisableRegionBreaker = true
-	sc := common.NewCommonClient(c.credential, region, cp)
-	sc.WithHttpTransport(c.transport)
+	sc := newSDKClient(c.endpoint, c.credential, region, c.transport)
 	c.regions[region] = sc
 	return sc
 }
@@ -137,7 +125,7 @@ func (c *Client) DescribeAbnormalProcessDetail(ctx context.Context, region, even
 	err := c.send(ctx, region, ActionDescribeAbnormalProcessDetail, func(sc *common.Client) (bool, error) {
 		req := &DescribeAbnormalProcessDetailRequest{BaseRequest: &tchttp.BaseRequest{}, EventId: &eventID}
 		resp := &DescribeAbnormalProcessDetailResponse{BaseResponse: &tchttp.BaseResponse{}}
-		err := sendOnce(ctx, sc, ActionDescribeAbnormalProcessDetail, req, req.BaseRequest, resp)
+		err := sendOnce(ctx, sc, tcssAPI, ActionDescribeAbnormalProcessDetail, req, req.BaseRequest, resp)
 		out = resp.Response
 		return out != nil, err
 	})
@@ -151,7 +139,7 @@ func (c *Client) DescribeAbnormalProcessEvents(ctx context.Context, region strin
 		req := page // a fresh request per attempt: the SDK stamps each one
 		req.BaseRequest = &tchttp.BaseRequest{}
 		resp := &DescribeAbnormalProcessEventsResponse{BaseResponse: &tchttp.BaseResponse{}}
-		err := sendOnce(ctx, sc, ActionDescribeAbnormalProcessEvents, &req, req.BaseRequest, resp)
+		err := sendOnce(ctx, sc, tcssAPI, ActionDescribeAbnormalProcessEvents, &req, req.BaseRequest, resp)
 		out = resp.Response
 		return out != nil, err
 	})
@@ -169,7 +157,7 @@ func (c *Client) send(ctx context.Context, region, action string, attempt func(*
 	return c.policy.Do(ctx, action, func(context.Context) error {
 		keys, err := c.keys.Get(ctx) // assumed keys are refreshed here, before they expire
 		if err != nil {
-			return err
+			return retry.Permanent(err) // the assume call had its own retries
 		}
 		c.credential.use(keys)
 		ok, err := attempt(sc)
@@ -180,9 +168,29 @@ func (c *Client) send(ctx context.Context, region, action string, attempt func(*
 	}, classify)
 }
 
+// newSDKClient is the SDK's common client for a full endpoint URL.
+func newSDKClient(endpoint *url.URL, cred common.CredentialIface, region string, rt http.RoundTripper) *common.Client {
+	cp := profile.NewClientProfile()
+	cp.HttpProfile.Endpoint = endpoint.Host + strings.TrimSuffix(endpoint.Path, "/") // host[:port][/path]
+	cp.HttpProfile.Scheme = strings.ToUpper(endpoint.Scheme)
+	cp.HttpProfile.ReqTimeout = int(requestTimeout / time.Second)
+	// The provider owns retries and the rate limit; the SDK's own sleep ignores both.
+	cp.RateLimitExceededMaxRetries = 0
+	cp.NetworkFailureMaxRetries = 0
+	// The region breaker would switch to a backup host of Tencent's: never wanted
+	// with an explicit endpoint.
+	cp.DisableRegionBreaker = true
+	sc := common.NewCommonClient(cred, region, cp)
+	sc.WithHttpTransport(rt)
+	return sc
+}
+
+// api is a Tencent Cloud service and its API version.
+type api struct{ service, version string }
+
 // sendOnce signs and sends one typed request.
-func sendOnce(ctx context.Context, sc *common.Client, action string, req tchttp.Request, base *tchttp.BaseRequest, resp tchttp.Response) error {
-	base.Init().WithApiInfo(service, apiVersion, action)
+func sendOnce(ctx context.Context, sc *common.Client, api api, action string, req tchttp.Request, base *tchttp.BaseRequest, resp tchttp.Response) error {
+	base.Init().WithApiInfo(api.service, api.version, action)
 	base.SetContext(ctx)
 	return sc.Send(req, resp)
 }
@@ -192,8 +200,7 @@ var httpStatusInMessage = regexp.MustCompile(`http status code: (\d{3})`)
 // classify retries throttling and transient faults, never authentication or parameter errors.
 func classify(err error) retry.Verdict {
 	var sdkErr *tcerrors.TencentCloudSDKError
-	var assumeErr *AssumeRoleError
-	if errors.As(err, &assumeErr) || !errors.As(err, &sdkErr) {
+	if !errors.As(err, &sdkErr) {
 		return retry.Verdict{}
 	}
 	v := retry.Verdict{RequestID: sdkErr.RequestId, Reason: sdkErr.Code}

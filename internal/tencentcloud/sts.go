@@ -6,13 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
-	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/credentials"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/retry"
@@ -22,9 +20,9 @@ import (
 // STS AssumeRole, typed here as the TCSS calls are: the SDK's
 // common.RoleArnProvider sends neither ExternalId nor Policy, and hides the
 // error of a failed refresh.
+var stsAPI = api{service: "sts", version: "2018-08-13"}
+
 const (
-	stsService    = "sts"
-	stsAPIVersion = "2018-08-13"
 	// ActionAssumeRole is the STS action that assumes a role.
 	ActionAssumeRole = "AssumeRole"
 	// DefaultSTSEndpoint is where AssumeRole goes unless the block says otherwise.
@@ -88,15 +86,7 @@ func newAssumer(cfg Config, rt http.RoundTripper) (credentials.Assume, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tencentcloud.assume_role.endpoint: %w", err)
 	}
-	cp := profile.NewClientProfile()
-	cp.HttpProfile.Endpoint = u.Host + strings.TrimSuffix(u.Path, "/")
-	cp.HttpProfile.Scheme = strings.ToUpper(u.Scheme)
-	cp.HttpProfile.ReqTimeout = int(requestTimeout / time.Second)
-	cp.RateLimitExceededMaxRetries = 0
-	cp.NetworkFailureMaxRetries = 0
-	cp.DisableRegionBreaker = true
-	sc := common.NewCommonClient(common.NewTokenCredential(cfg.SecretID, cfg.SecretKey, cfg.SecurityToken), cfg.Region, cp)
-	sc.WithHttpTransport(rt)
+	sc := newSDKClient(u, common.NewTokenCredential(cfg.SecretID, cfg.SecretKey, cfg.SecurityToken), cfg.Region, rt)
 	policy := retry.NewPolicy(stsRequestsPerSecond, cfg.MaxRetries)
 
 	return func(ctx context.Context) (credentials.Keys, error) {
@@ -106,19 +96,17 @@ func newAssumer(cfg Config, rt http.RoundTripper) (credentials.Assume, error) {
 				BaseRequest:     &tchttp.BaseRequest{},
 				RoleArn:         &ar.RoleArn,
 				RoleSessionName: &ar.SessionName,
-				DurationSeconds: ptr(uint64(ar.SessionDuration)),
+				DurationSeconds: common.Uint64Ptr(uint64(ar.SessionDuration)),
 			}
 			if ar.ExternalID != "" {
 				req.ExternalId = &ar.ExternalID
 			}
 			if ar.Policy != "" {
 				// STS wants the policy URL-encoded inside the JSON body.
-				req.Policy = ptr(url.QueryEscape(ar.Policy))
+				req.Policy = common.StringPtr(url.QueryEscape(ar.Policy))
 			}
-			req.Init().WithApiInfo(stsService, stsAPIVersion, ActionAssumeRole)
-			req.SetContext(ctx)
 			resp := &assumeRoleResponse{BaseResponse: &tchttp.BaseResponse{}}
-			if err := sc.Send(req, resp); err != nil {
+			if err := sendOnce(ctx, sc, stsAPI, ActionAssumeRole, req, req.BaseRequest, resp); err != nil {
 				return err
 			}
 			r := resp.Response
@@ -185,5 +173,3 @@ func (c *liveCredential) GetSecretKey() string { return c.current().SecretKey }
 
 // GetToken implements common.CredentialIface.
 func (c *liveCredential) GetToken() string { return c.current().Token }
-
-func ptr[T any](v T) *T { return &v }

@@ -9,9 +9,10 @@ import (
 // and sent through the SDK's common client. Every field is a pointer: absent or
 // null in the response stays nil, and becomes null in Terraform state.
 
+// tcssAPI is the service and version of every TCSS action.
+var tcssAPI = api{service: "tcss", version: "2020-11-01"}
+
 const (
-	service    = "tcss"
-	apiVersion = "2020-11-01"
 	// ActionDescribeAbnormalProcessDetail is the one TCSS action the provider calls.
 	ActionDescribeAbnormalProcessDetail = "DescribeAbnormalProcessDetail"
 )
