@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/logging"
 )
 
 // Keys sign requests: an access key (Tencent's secret id), its secret, and
@@ -80,7 +80,7 @@ func (r *Refreshing) Get(ctx context.Context) (Keys, error) {
 		return Keys{}, ErrExpiredCredentials
 	}
 	r.current, r.issued = t, now
-	tflog.Debug(ctx, "assumed temporary credentials", map[string]any{
+	logging.Debug(ctx, "assumed temporary credentials", map[string]any{
 		"expires": t.Expires.UTC().Format(time.RFC3339), "refresh_at": r.refreshAt().UTC().Format(time.RFC3339),
 	})
 	return t, nil

@@ -12,9 +12,10 @@ import (
 	"sort"
 	"sync/atomic"
 
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/sync/semaphore"
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/logging"
 )
 
 // Fetch reads the page at offset and returns the total the API reported with
@@ -95,7 +96,7 @@ func Read[T any](ctx context.Context, r *Reader, name string, fetch Fetch[T]) (L
 	}
 	pages := make([]page[T], max(1, int((first.total+int64(r.PageSize)-1)/int64(r.PageSize))))
 	pages[0] = first
-	tflog.Debug(ctx, "read the first page", map[string]any{"list": name, "total": first.total, "pages": len(pages)})
+	logging.Debug(ctx, "read the first page", map[string]any{"list": name, "total": first.total, "pages": len(pages)})
 	if second != nil && len(pages) == 1 {
 		// The list fits one page, as the first page saw it: the second one,
 		// sent or not, is not needed.
@@ -179,7 +180,7 @@ func fillGaps[T any](ctx context.Context, get func(context.Context, int) (page[T
 			return nil, fmt.Errorf("items kept arriving faster than %d re-reads could follow; try again or narrow the query", maxGapReads)
 		}
 		offset := int(gap + shift)
-		tflog.Debug(ctx, "re-reading a page shifted by new items", map[string]any{"list": name, "offset": offset, "shift": shift})
+		logging.Debug(ctx, "re-reading a page shifted by new items", map[string]any{"list": name, "offset": offset, "shift": shift})
 		p, err := get(ctx, offset)
 		if err != nil {
 			return nil, err

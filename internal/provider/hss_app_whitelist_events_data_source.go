@@ -15,9 +15,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/logging"
 )
 
 var (
@@ -310,8 +310,8 @@ func (d *hssAppWhitelistEventsDataSource) Read(ctx context.Context, req datasour
 		}
 		q.Begin, q.End = begin, end
 	}
-	ctx = tflog.SetField(ctx, "region", q.Target.Region)
-	ctx = tflog.SetField(ctx, "project_id", q.Target.ProjectID)
+	ctx = logging.SetField(ctx, "region", q.Target.Region)
+	ctx = logging.SetField(ctx, "project_id", q.Target.ProjectID)
 
 	// Under the protocol server, each page is encoded as state as it arrives;
 	// on the framework's own path, it is kept as models.
@@ -329,7 +329,7 @@ func (d *hssAppWhitelistEventsDataSource) Read(ctx context.Context, req datasour
 		resp.Diagnostics.AddError(huaweiErrorSummary(huaweicloud.ActionListAppWhitelistEvent), huaweiErrorDetail(err))
 		return
 	}
-	tflog.Info(ctx, "read HSS app whitelist events", map[string]any{
+	logging.Info(ctx, "read HSS app whitelist events", map[string]any{
 		"total_num": result.TotalNum, "events": len(result.Events), "requests": result.Requests,
 		"elapsed": time.Since(started).String(),
 	})

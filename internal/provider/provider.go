@@ -18,9 +18,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/logging"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/tencentcloud"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/transport"
 )
@@ -198,7 +198,7 @@ func (p *cwppProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	tflog.Debug(ctx, "configured cwpp provider", map[string]any{
+	logging.Debug(ctx, "configured cwpp provider", map[string]any{
 		"tencentcloud": data.tencent != nil, "huaweicloud": data.huawei != nil,
 	})
 	resp.DataSourceData = data

@@ -4,13 +4,12 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-log/tflog"
-
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/logging"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/tencentcloud"
 )
 
@@ -24,14 +23,10 @@ type providerData struct {
 }
 
 // logContext masks the provider's secrets, and any field that could carry
-// one, in everything logged under ctx, the SDKs' messages included.
+// one, in everything logged under ctx. The masks are safe to share between
+// goroutines, unlike tflog's own (see package logging).
 func (d *providerData) logContext(ctx context.Context) context.Context {
-	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "secret_key", "security_token", "Authorization", "X-TC-Token", "X-Security-Token")
-	if len(d.secrets) > 0 {
-		ctx = tflog.MaskMessageStrings(ctx, d.secrets...)
-		ctx = tflog.MaskAllFieldValuesStrings(ctx, d.secrets...)
-	}
-	return ctx
+	return logging.WithSecrets(ctx, d.secrets...)
 }
 
 // toProviderData type-checks ProviderData for every data source. It returns
@@ -71,7 +66,7 @@ func (d *providerData) tencentRead(ctx context.Context, region types.String, dia
 	if r == "" {
 		r = d.tencent.Region()
 	}
-	return d.tencent, r, tflog.SetField(d.logContext(ctx), "region", r), true
+	return d.tencent, r, logging.SetField(d.logContext(ctx), "region", r), true
 }
 
 func (d *providerData) addSecrets(values ...string) {

@@ -11,8 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/logging"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/processtree"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/tencentcloud"
 )
@@ -259,7 +259,7 @@ func (d *tcssAbnormalProcessDataSource) Read(ctx context.Context, req datasource
 		return
 	}
 	eventID := model.EventID.ValueString()
-	ctx = tflog.SetField(ctx, "event_id", eventID)
+	ctx = logging.SetField(ctx, "event_id", eventID)
 
 	out, err := client.DescribeAbnormalProcessDetail(ctx, region, eventID)
 	if err != nil {
@@ -271,7 +271,7 @@ func (d *tcssAbnormalProcessDataSource) Read(ctx context.Context, req datasource
 		resp.Diagnostics.AddError(tencentErrorSummary(tencentcloud.ActionDescribeAbnormalProcessDetail), tencentErrorDetail(err))
 		return
 	}
-	tflog.Debug(ctx, "read abnormal process event")
+	logging.Debug(ctx, "read abnormal process event")
 
 	model.Region = types.StringValue(region)
 	resp.Diagnostics.Append(fillTCSSModel(&model, out)...)

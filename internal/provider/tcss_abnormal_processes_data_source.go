@@ -15,8 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/logging"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/paging"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/tencentcloud"
 )
@@ -264,7 +264,7 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 	events := paging.Unique(result.Items, func(e *tcssKeptEvent) (string, bool) {
 		return derefOr(e.id), e.id != nil
 	})
-	tflog.Info(ctx, "read TCSS abnormal process events", map[string]any{
+	logging.Info(ctx, "read TCSS abnormal process events", map[string]any{
 		"total_count": result.Total, "events": len(events), "requests": reader.Requests(), "elapsed": time.Since(started).String(),
 	})
 

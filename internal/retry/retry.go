@@ -9,8 +9,9 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"golang.org/x/time/rate"
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/logging"
 )
 
 const (
@@ -81,7 +82,7 @@ func (p *Policy) Do(ctx context.Context, action string, call func(context.Contex
 		if verdict.After > wait {
 			wait = verdict.After
 		}
-		tflog.Debug(ctx, "retrying request", map[string]any{
+		logging.Debug(ctx, "retrying request", map[string]any{
 			"action":     action,
 			"attempt":    attempt + 1,
 			"max":        p.MaxRetries,
