@@ -115,7 +115,7 @@ func newAssumer(cfg Config, rt http.RoundTripper) (credentials.Assume, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the Huawei Cloud IAM client: %w", err)
 	}
-	policy := retry.NewPolicy(iamRequestsPerSecond, cfg.MaxRetries)
+	policy := retry.NewPolicy("huaweicloud iam", iamRequestsPerSecond, cfg.MaxRetries)
 
 	return func(ctx context.Context) (credentials.Keys, error) {
 		body := &agencyKeysBody{}

@@ -98,7 +98,7 @@ func NewClient(cfg Config) (*Client, error) {
 	c := &Client{
 		transport: transport.New(maxResponseBytes),
 		config:    cfg,
-		policy:    retry.NewPolicy(cfg.RequestsPerSecond, cfg.MaxRetries),
+		policy:    retry.NewPolicy("huaweicloud", cfg.RequestsPerSecond, cfg.MaxRetries),
 		keys:      credentials.Static{AccessKey: cfg.AccessKey, SecretKey: cfg.SecretKey, Token: cfg.SecurityToken},
 		clients:   map[string]*signingClient{},
 	}
@@ -284,7 +284,7 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return 0
 }
 
-// classify retries throttling (429), server faults (5xx), connection errors and
+// classify retries throttling (429, APIGW.0308), server faults (5xx), connection errors and
 // truncated or undecodable bodies; never authentication or parameter errors.
 func classify(err error) retry.Verdict {
 	var se *sdkerr.ServiceResponseError
@@ -295,7 +295,8 @@ func classify(err error) retry.Verdict {
 			v.After = withHeader.RetryAfter
 		}
 		// Status 200 here means the body could not be decoded: truncated in transit.
-		v.Retry = se.StatusCode == http.StatusTooManyRequests || se.StatusCode >= 500 || se.StatusCode < 300
+		v.Throttled = se.StatusCode == http.StatusTooManyRequests || se.ErrorCode == "APIGW.0308"
+		v.Retry = v.Throttled || se.StatusCode >= 500 || se.StatusCode < 300
 		return v
 	}
 	var credErr *sdkerr.CredentialsTypeError

@@ -16,24 +16,25 @@ func TestClassify(t *testing.T) {
 		return &ServiceError{ServiceResponseError: &sdkerr.ServiceResponseError{StatusCode: code, RequestId: "req-1"}, RetryAfter: retryAfter}
 	}
 	cases := []struct {
-		name  string
-		err   error
-		retry bool
-		after time.Duration
+		name             string
+		err              error
+		retry, throttled bool
+		after            time.Duration
 	}{
-		{"throttled with Retry-After", status(http.StatusTooManyRequests, 2*time.Second), true, 2 * time.Second},
-		{"server error", status(http.StatusBadGateway, 0), true, 0},
-		{"undecodable 200 body", &sdkerr.ServiceResponseError{StatusCode: 200, ErrorMessage: "unexpected end of JSON input"}, true, 0},
-		{"signature", status(http.StatusUnauthorized, 0), false, 0},
-		{"parameter", status(http.StatusBadRequest, 0), false, 0},
-		{"project", status(http.StatusNotFound, 0), false, 0},
-		{"connection reset", &url.Error{Op: "Get", URL: "http://x", Err: errors.New("connection reset by peer")}, true, 0},
+		{"throttled with Retry-After", status(http.StatusTooManyRequests, 2*time.Second), true, true, 2 * time.Second},
+		{"throttled, named by its code", &sdkerr.ServiceResponseError{StatusCode: http.StatusTooManyRequests, ErrorCode: "APIGW.0308"}, true, true, 0},
+		{"server error", status(http.StatusBadGateway, 0), true, false, 0},
+		{"undecodable 200 body", &sdkerr.ServiceResponseError{StatusCode: 200, ErrorMessage: "unexpected end of JSON input"}, true, false, 0},
+		{"signature", status(http.StatusUnauthorized, 0), false, false, 0},
+		{"parameter", status(http.StatusBadRequest, 0), false, false, 0},
+		{"project", status(http.StatusNotFound, 0), false, false, 0},
+		{"connection reset", &url.Error{Op: "Get", URL: "http://x", Err: errors.New("connection reset by peer")}, true, false, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			v := classify(tc.err)
-			if v.Retry != tc.retry || v.After != tc.after {
-				t.Fatalf("classify = %+v, want retry %v after %s", v, tc.retry, tc.after)
+			if v.Retry != tc.retry || v.Throttled != tc.throttled || v.After != tc.after {
+				t.Fatalf("classify = %+v, want retry %v, throttled %v, after %s", v, tc.retry, tc.throttled, tc.after)
 			}
 		})
 	}

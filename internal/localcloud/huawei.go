@@ -61,6 +61,11 @@ func (s *Server) serveHuawei(w http.ResponseWriter, r *http.Request) {
 		fail(*e)
 		return
 	}
+	if s.overQuota(Huawei, float64(s.cfg.HuaweiQuota)) {
+		fail(huaweiError{http.StatusTooManyRequests, "APIGW.0308", "The throttling threshold has been reached: policy user over ratelimit, limit:" +
+			strconv.Itoa(s.cfg.HuaweiQuota) + ", time:1 second"})
+		return
+	}
 
 	f, faults := s.nextFault(r.Context(), Huawei)
 	switch f {

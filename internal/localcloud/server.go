@@ -49,6 +49,9 @@ type Config struct {
 	HuaweiProjectID string
 	// TencentQuota is the per-second request quota of TCSS (default 20, negative: none).
 	TencentQuota int
+	// HuaweiQuota is the per-second request quota of HSS, answered with 429
+	// APIGW.0308 like Huawei's gateway (default: none).
+	HuaweiQuota int
 	// TCSSEvents is how many events to generate besides the reference example.
 	TCSSEvents int
 	// TCSSSparse makes every generated TCSS event sparse: most optional fields absent.

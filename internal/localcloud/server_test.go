@@ -79,6 +79,23 @@ func TestTencentQuota(t *testing.T) {
 	}
 }
 
+func TestHuaweiQuota(t *testing.T) {
+	srv := localcloud.StartForTest(t, localcloud.Config{HuaweiQuota: 2, HSSEvents: 5})
+	c := huaweiClient(t, srv, localcloud.HuaweiSecretKey, localcloud.HuaweiProjectID)
+	lastDays := int32(30)
+	throttled := 0
+	for range 5 {
+		_, err := c.ListAppWhitelistEventPage(context.Background(), huaweicloud.Target{},
+			&huaweicloud.ListAppWhitelistEventRequest{LastDays: &lastDays, Limit: 200})
+		if status, code := huaweiError(err); status == http.StatusTooManyRequests && code == "APIGW.0308" {
+			throttled++
+		}
+	}
+	if throttled == 0 {
+		t.Fatal("a quota of 2 per second throttled none of 5 back-to-back requests")
+	}
+}
+
 func tencentCode(err error) string {
 	var e *tcerrors.TencentCloudSDKError
 	if errors.As(err, &e) {

@@ -1,6 +1,7 @@
-// Package retry holds the call policy both cloud clients share: a token bucket
-// that every request of a provider instance waits on, and retries of transient
-// failures with capped exponential backoff and full jitter.
+// Package retry holds the call policy both cloud clients share: the adaptive
+// rate limiter that every request of a provider instance waits on, retries
+// included, and retries of transient failures with capped exponential backoff
+// and full jitter.
 package retry
 
 import (
@@ -9,25 +10,23 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/logging"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/ratelimit"
 )
 
 const (
 	// DefaultBaseDelay and DefaultMaxDelay bound the backoff: seconds, never minutes.
 	DefaultBaseDelay = 250 * time.Millisecond
 	DefaultMaxDelay  = 8 * time.Second
-
-	// jitterMargin keeps the limiter a little under the configured rate so that
-	// network jitter cannot bunch requests past a server's per-second window.
-	jitterMargin = 0.98
 )
 
 // Verdict is what a client's classifier says about a failed call.
 type Verdict struct {
 	// Retry is true for throttling and transient faults only.
 	Retry bool
+	// Throttled says the cloud refused the request for its quota: the
+	// limiter lowers its rate.
+	Throttled bool
 	// After is the server's Retry-After, when it sent one.
 	After time.Duration
 	// RequestID and Reason go into the retry's log line.
@@ -37,16 +36,17 @@ type Verdict struct {
 
 // Policy is shared by every read of one provider instance for one cloud.
 type Policy struct {
-	Limiter    *rate.Limiter
+	Limiter    *ratelimit.Limiter
 	MaxRetries int
 	BaseDelay  time.Duration
 	MaxDelay   time.Duration
 }
 
-// NewPolicy returns a policy allowing requestsPerSecond requests with no burst.
-func NewPolicy(requestsPerSecond float64, maxRetries int) *Policy {
+// NewPolicy returns a policy for cloud (named in log lines) whose rate
+// never exceeds requestsPerSecond, with no burst.
+func NewPolicy(cloud string, requestsPerSecond float64, maxRetries int) *Policy {
 	return &Policy{
-		Limiter:    rate.NewLimiter(rate.Limit(requestsPerSecond*jitterMargin), 1),
+		Limiter:    ratelimit.New(cloud, requestsPerSecond, ratelimit.SystemClock),
 		MaxRetries: maxRetries,
 		BaseDelay:  DefaultBaseDelay,
 		MaxDelay:   DefaultMaxDelay,
@@ -54,17 +54,17 @@ func NewPolicy(requestsPerSecond float64, maxRetries int) *Policy {
 }
 
 // Do runs call under the limiter, retrying while classify says so and attempts
-// remain. It returns the last error, or the context's error once ctx is done.
+// remain. Every attempt waits for the limiter, and tells it whether the cloud
+// throttled it. It returns the last error, or the context's error once ctx is done.
 func (p *Policy) Do(ctx context.Context, action string, call func(context.Context) error, classify func(error) Verdict) error {
 	for attempt := 0; ; attempt++ {
-		if err := p.Limiter.Wait(ctx); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
+		permit, err := p.Limiter.Wait(ctx)
+		if err != nil {
 			return err
 		}
-		err := call(ctx)
+		err = call(ctx)
 		if err == nil {
+			p.Limiter.Observe(ctx, permit, false)
 			return nil
 		}
 		if ctx.Err() != nil {
@@ -75,6 +75,9 @@ func (p *Policy) Do(ctx context.Context, action string, call func(context.Contex
 			return permanent.err
 		}
 		verdict := classify(err)
+		if verdict.Throttled {
+			p.Limiter.Observe(ctx, permit, true)
+		}
 		if !verdict.Retry || attempt >= p.MaxRetries {
 			return err
 		}
@@ -89,6 +92,7 @@ func (p *Policy) Do(ctx context.Context, action string, call func(context.Contex
 			"wait":       wait.String(),
 			"request_id": verdict.RequestID,
 			"reason":     verdict.Reason,
+			"throttled":  verdict.Throttled,
 		})
 		timer := time.NewTimer(wait)
 		select {

@@ -10,7 +10,7 @@ import (
 var errTransient = errors.New("transient")
 
 func fastPolicy(maxRetries int) *Policy {
-	p := NewPolicy(1000, maxRetries)
+	p := NewPolicy("test", 1000, maxRetries)
 	p.BaseDelay, p.MaxDelay = time.Millisecond, 2*time.Millisecond
 	return p
 }
@@ -55,7 +55,7 @@ func TestDoNeverRetriesPermanentErrors(t *testing.T) {
 }
 
 func TestDoHonoursCancellationDuringBackoff(t *testing.T) {
-	p := NewPolicy(1000, 5)
+	p := NewPolicy("test", 1000, 5)
 	p.BaseDelay, p.MaxDelay = time.Hour, time.Hour
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
@@ -71,7 +71,7 @@ func TestDoHonoursCancellationDuringBackoff(t *testing.T) {
 }
 
 func TestBackoffStaysUnderItsCeiling(t *testing.T) {
-	p := NewPolicy(1, 0)
+	p := NewPolicy("test", 1, 0)
 	for attempt := range 40 {
 		for range 50 {
 			if d := p.backoff(attempt); d < 0 || d > p.MaxDelay {
@@ -91,5 +91,43 @@ func TestDoStopsAtPermanent(t *testing.T) {
 	}, retryTransient)
 	if calls != 1 || err != errTransient {
 		t.Fatalf("%d calls, error %v; want 1 call and errTransient itself", calls, err)
+	}
+}
+
+func TestThrottledAttemptsLowerTheRate(t *testing.T) {
+	p := fastPolicy(5)
+	throttled := errors.New("throttled")
+	calls := 0
+	err := p.Do(t.Context(), "Test", func(context.Context) error {
+		calls++
+		if calls <= 2 {
+			return throttled
+		}
+		return nil
+	}, func(err error) Verdict {
+		return Verdict{Retry: true, Throttled: errors.Is(err, throttled)}
+	})
+	if err != nil || calls != 3 {
+		t.Fatalf("err = %v, calls = %d; want success on the third call", err, calls)
+	}
+	// Each retry waited for the limiter and was sent after the cut before it,
+	// so each throttled answer cut the rate once.
+	if got, want := p.Limiter.Rate(), 980*0.7*0.7; got < want*0.999 || got > want*1.001 {
+		t.Fatalf("rate %v after two throttled attempts, want %v", got, want)
+	}
+}
+
+func TestTransientFaultsLeaveTheRate(t *testing.T) {
+	p := fastPolicy(5)
+	calls := 0
+	_ = p.Do(t.Context(), "Test", func(context.Context) error {
+		calls++
+		if calls <= 2 {
+			return errTransient
+		}
+		return nil
+	}, retryTransient)
+	if got := p.Limiter.Rate(); got != p.Limiter.Ceiling() {
+		t.Fatalf("rate %v after transient faults, want the ceiling %v", got, p.Limiter.Ceiling())
 	}
 }

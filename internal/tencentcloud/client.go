@@ -82,7 +82,7 @@ func NewClient(cfg Config) (*Client, error) {
 		transport:  transport.New(maxResponseBytes),
 		config:     cfg,
 		endpoint:   u,
-		policy:     retry.NewPolicy(cfg.RequestsPerSecond, cfg.MaxRetries),
+		policy:     retry.NewPolicy("tencentcloud", cfg.RequestsPerSecond, cfg.MaxRetries),
 		keys:       credentials.Static{AccessKey: cfg.SecretID, SecretKey: cfg.SecretKey, Token: cfg.SecurityToken},
 		credential: &liveCredential{},
 		regions:    map[string]*common.Client{},
@@ -205,8 +205,9 @@ func classify(err error) retry.Verdict {
 	}
 	v := retry.Verdict{RequestID: sdkErr.RequestId, Reason: sdkErr.Code}
 	switch {
-	case strings.HasPrefix(sdkErr.Code, "RequestLimitExceeded"),
-		strings.HasPrefix(sdkErr.Code, "InternalError"),
+	case strings.HasPrefix(sdkErr.Code, "RequestLimitExceeded"):
+		v.Retry, v.Throttled = true, true
+	case strings.HasPrefix(sdkErr.Code, "InternalError"),
 		sdkErr.Code == "ClientError.NetworkError",
 		// A truncated or non-JSON body (a gateway's HTML error page, a dropped
 		// connection mid-body) is a transient fault of the transport.
@@ -216,7 +217,8 @@ func classify(err error) retry.Verdict {
 	case sdkErr.Code == "ClientError.HttpStatusCodeError":
 		if m := httpStatusInMessage.FindStringSubmatch(sdkErr.Message); m != nil {
 			status, _ := strconv.Atoi(m[1])
-			v.Retry = status >= 500 || status == http.StatusTooManyRequests
+			v.Throttled = status == http.StatusTooManyRequests
+			v.Retry = status >= 500 || v.Throttled
 		}
 	}
 	return v

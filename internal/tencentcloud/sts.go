@@ -87,7 +87,7 @@ func newAssumer(cfg Config, rt http.RoundTripper) (credentials.Assume, error) {
 		return nil, fmt.Errorf("tencentcloud.assume_role.endpoint: %w", err)
 	}
 	sc := newSDKClient(u, common.NewTokenCredential(cfg.SecretID, cfg.SecretKey, cfg.SecurityToken), cfg.Region, rt)
-	policy := retry.NewPolicy(stsRequestsPerSecond, cfg.MaxRetries)
+	policy := retry.NewPolicy("tencentcloud sts", stsRequestsPerSecond, cfg.MaxRetries)
 
 	return func(ctx context.Context) (credentials.Keys, error) {
 		var out credentials.Keys

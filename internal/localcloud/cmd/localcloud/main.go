@@ -24,6 +24,7 @@ func main() {
 	hssEvents := flag.Int("hss-events", 500, "generated HSS events over the last 30 days, besides the reference example")
 	hssShape := flag.String("hss-shape", "mixed", "generated HSS events: mixed (3 in 7 sparse, as real data), full (every field) or sparse (most optional fields absent)")
 	quota := flag.Int("tcss-quota", 20, "TCSS requests per second before RequestLimitExceeded (negative: none)")
+	hssQuota := flag.Int("hss-quota", 0, "HSS requests per second before HTTP 429 APIGW.0308 (0: none)")
 	latency := flag.Duration("latency", 0, "latency added to every request of both clouds")
 	jitter := flag.Duration("jitter", 0, "random latency added on top of -latency, up to this much")
 	urlFile := flag.String("url-file", "", "write the server's URL to this file once it listens")
@@ -49,7 +50,7 @@ func main() {
 		log.Fatalf("-hss-shape must be mixed, full or sparse, not %q", *hssShape)
 	}
 	srv, err := localcloud.StartOn(*listen, localcloud.Config{
-		TencentQuota: *quota, TCSSEvents: *tcssEvents, HSSEvents: *hssEvents, HSSShape: shape, Log: requestLog,
+		TencentQuota: *quota, HuaweiQuota: *hssQuota, TCSSEvents: *tcssEvents, HSSEvents: *hssEvents, HSSShape: shape, Log: requestLog,
 	})
 	if err != nil {
 		log.Fatal(err)

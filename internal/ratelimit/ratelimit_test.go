@@ -1,0 +1,207 @@
+package ratelimit
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeClock moves only when the limiter sleeps: a waiter's sleep is time passing.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{now: time.Unix(1_700_000_000, 0)} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.advance(d)
+	return nil
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// grants waits n turns and returns when each was granted.
+func grants(t *testing.T, l *Limiter, n int) []time.Time {
+	t.Helper()
+	out := make([]time.Time, 0, n)
+	for range n {
+		p, err := l.Wait(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p.sent)
+	}
+	return out
+}
+
+// maxInWindow is the most grants in any window of length w.
+func maxInWindow(times []time.Time, w time.Duration) int {
+	most := 0
+	for i := range times {
+		j := i
+		for j < len(times) && times[j].Sub(times[i]) < w {
+			j++
+		}
+		most = max(most, j-i)
+	}
+	return most
+}
+
+func TestNeverFasterThanTheCeiling(t *testing.T) {
+	clock := newFakeClock()
+	l := New("test", 20, clock)
+	if got := l.Ceiling(); got != 19.6 {
+		t.Fatalf("ceiling %v, want 19.6 (20 times the margin)", got)
+	}
+	times := grants(t, l, 200)
+	if most := maxInWindow(times, time.Second); most > 20 {
+		t.Fatalf("%d requests in one second, quota 20", most)
+	}
+	if elapsed := times[len(times)-1].Sub(times[0]).Seconds(); elapsed < 199/19.6-0.001 {
+		t.Fatalf("200 requests in %.2f s: faster than 19.6/s", elapsed)
+	}
+	// Long without throttling, answers never push the rate past the ceiling.
+	for range 100 {
+		clock.advance(time.Second)
+		l.Observe(t.Context(), Permit{sent: clock.Now(), cuts: l.cuts}, false)
+		if r := l.Rate(); r > l.Ceiling() {
+			t.Fatalf("rate %v above the ceiling %v", r, l.Ceiling())
+		}
+	}
+}
+
+func TestThrottlingLowersTheRateThenItRecovers(t *testing.T) {
+	clock := newFakeClock()
+	l := New("test", 20, clock)
+	p, _ := l.Wait(t.Context())
+	l.Observe(t.Context(), p, true)
+	if got, want := l.Rate(), 19.6*Beta; got != want {
+		t.Fatalf("after one throttled answer the rate is %v, want %v", got, want)
+	}
+	// Answers to requests sent before the cut do not cut again.
+	l.Observe(t.Context(), p, true)
+	if got := l.Rate(); got != 19.6*Beta {
+		t.Fatalf("an answer to a request sent before the cut moved the rate to %v", got)
+	}
+	// A request sent after the cut and throttled cuts again.
+	p, _ = l.Wait(t.Context())
+	l.Observe(t.Context(), p, true)
+	cut := 19.6 * Beta * Beta
+	if got := l.Rate(); got != cut {
+		t.Fatalf("after a second cut the rate is %v, want %v", got, cut)
+	}
+	// The spacing follows the new rate at once.
+	times := grants(t, l, 11)
+	if gap := times[10].Sub(times[0]).Seconds() / 10; gap < 1/cut*0.999 {
+		t.Fatalf("requests %.3f s apart after the cut, want %.3f", gap, 1/cut)
+	}
+
+	// Without throttling, the rate climbs back along the cubic: to the rate
+	// throttled at the cut after K seconds, then on to the ceiling.
+	cutAt, lastMax := l.lastCut, 19.6*Beta
+	k := time.Duration(recoverySeconds * float64(time.Second))
+	previous := l.Rate()
+	reachedCeiling := time.Duration(0)
+	for clock.Now().Sub(cutAt) < time.Minute {
+		clock.advance(100 * time.Millisecond)
+		p, _ := l.Wait(t.Context())
+		l.Observe(t.Context(), p, false)
+		r, since := l.Rate(), clock.Now().Sub(cutAt)
+		switch {
+		case r < previous:
+			t.Fatalf("the rate fell from %v to %v without throttling", previous, r)
+		case since < k-1500*time.Millisecond && r >= 0.99*lastMax:
+			t.Fatalf("%v after the cut the rate is back at %v, sooner than K = %v", since, r, k)
+		case since >= k && r < 0.999*lastMax:
+			t.Fatalf("%v after the cut the rate is %v, not back at %v", since, r, lastMax)
+		}
+		previous = r
+		if r == l.Ceiling() {
+			reachedCeiling = since
+			break
+		}
+	}
+	if reachedCeiling == 0 || reachedCeiling > 15*time.Second {
+		t.Fatalf("back at the ceiling after %v, want within 15 s", reachedCeiling)
+	}
+	t.Logf("back at the ceiling %v after the cut", reachedCeiling)
+}
+
+func TestRateNeverBelowTheFloor(t *testing.T) {
+	clock := newFakeClock()
+	l := New("test", 20, clock)
+	for range 50 {
+		p, _ := l.Wait(t.Context())
+		l.Observe(t.Context(), p, true)
+	}
+	if got := l.Rate(); got != MinRate {
+		t.Fatalf("after 50 cuts the rate is %v, want the floor %v", got, MinRate)
+	}
+}
+
+// blockingClock sleeps until ctx is done.
+type blockingClock struct{ fakeClock }
+
+func (c *blockingClock) Sleep(ctx context.Context, _ time.Duration) error {
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func TestWaitStopsOnCancellation(t *testing.T) {
+	l := New("test", 1, &blockingClock{*newFakeClock()})
+	if _, err := l.Wait(t.Context()); err != nil { // the one token of the burst
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		_, err := l.Wait(ctx)
+		done <- err
+	}()
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Wait returned %v, want context.Canceled", err)
+	}
+	if _, err := l.Wait(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Wait on a done context returned %v", err)
+	}
+}
+
+// TestConcurrentUse shares one limiter between goroutines that wait and
+// answer, on the real clock. Run with -race.
+func TestConcurrentUse(t *testing.T) {
+	l := New("test", 2000, SystemClock)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 50 {
+				p, err := l.Wait(t.Context())
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				l.Observe(t.Context(), p, i == 10+g)
+			}
+		})
+	}
+	wg.Wait()
+	if r := l.Rate(); r < MinRate || r > l.Ceiling() {
+		t.Fatalf("rate %v outside [%v, %v]", r, MinRate, l.Ceiling())
+	}
+}
