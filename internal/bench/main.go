@@ -31,7 +31,10 @@ import (
 var (
 	runs      = flag.Int("runs", 3, "runs of each scenario; figures are medians with min and max")
 	terraform = flag.String("terraform", ".tools/terraform", "the Terraform CLI to drive")
-	only      = flag.String("only", "", "run one section: paging, foreach, endtoend, scale, tcsslist or startup (default: all)")
+	only      = flag.String("only", "", "run one section: paging, foreach, endtoend, scale, tcsslist, sharedquota or startup (default: all)")
+	// baselineRev is the provider before its limiters adapted to throttling:
+	// each kept a fixed 98% of requests_per_second.
+	baselineRev = flag.String("baseline-rev", "545e5a1", "git revision of the provider the sharedquota section compares with")
 )
 
 func main() {
@@ -54,7 +57,7 @@ func main() {
 	for _, section := range []struct {
 		name string
 		run  func()
-	}{{"paging", b.paging}, {"foreach", b.forEachUnderQuota}, {"endtoend", b.endToEnd}, {"scale", b.listsAtScale}, {"tcsslist", b.tcssList}, {"startup", b.startup}} {
+	}{{"paging", b.paging}, {"foreach", b.forEachUnderQuota}, {"endtoend", b.endToEnd}, {"scale", b.listsAtScale}, {"tcsslist", b.tcssList}, {"sharedquota", b.sharedQuota}, {"startup", b.startup}} {
 		if *only == "" || *only == section.name {
 			section.run()
 		}
@@ -529,4 +532,145 @@ func cpuModel() string {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
+}
+
+// buildRevision builds the provider of a git revision, for a baseline: a
+// detached worktree, built and removed.
+func (b *bench) buildRevision(rev string) string {
+	dir := filepath.Join(b.dir, "rev-"+rev)
+	bin := filepath.Join(dir, "bin", "terraform-provider-cwpp")
+	log.Printf("bench: building the provider at %s", rev)
+	if out, err := exec.Command("git", "worktree", "add", "--detach", filepath.Join(dir, "src"), rev).CombinedOutput(); err != nil {
+		log.Fatalf("git worktree add %s: %v\n%s", rev, err, out)
+	}
+	defer func() { _ = exec.Command("git", "worktree", "remove", "--force", filepath.Join(dir, "src")).Run() }()
+	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, ".")
+	build.Dir = filepath.Join(dir, "src")
+	if out, err := build.CombinedOutput(); err != nil {
+		log.Fatalf("go build at %s: %v\n%s", rev, err, out)
+	}
+	return bin
+}
+
+// concurrentPlans is K `terraform plan` runs of one configuration started
+// together, as a CI matrix or Atlantis starts them, each its own provider
+// process: the wall time until the last one ends and the read errors of all.
+type concurrentPlans struct {
+	wall      time.Duration
+	failed    int // error diagnostics over every run
+	requests  int
+	throttled int
+}
+
+func (b *bench) plansAtOnce(mainTF, rc string, k int, srv *localcloud.Server) concurrentPlans {
+	srv.ResetRequests()
+	type done struct {
+		out []byte
+		err error
+	}
+	results := make(chan done, k)
+	start := time.Now()
+	for range k {
+		dir, err := os.MkdirTemp(b.dir, "plan")
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(mainTF), 0o600); err != nil {
+			log.Fatal(err)
+		}
+		go func() {
+			defer func() { _ = os.RemoveAll(dir) }()
+			cmd := exec.Command(b.terraform, "plan", "-input=false", "-no-color")
+			cmd.Dir, cmd.Env = dir, append(slices.Clone(b.env), "TF_CLI_CONFIG_FILE="+rc)
+			out, err := cmd.CombinedOutput()
+			results <- done{out, err}
+		}()
+	}
+	var res concurrentPlans
+	for range k {
+		r := <-results
+		res.failed += strings.Count(string(r.out), "Error: ")
+		if r.err != nil && !strings.Contains(string(r.out), "Error: ") {
+			log.Fatalf("terraform plan: %v\n%s", r.err, r.out)
+		}
+	}
+	res.wall = time.Since(start)
+	for _, r := range srv.Requests() {
+		res.requests++
+		if r.Code == "RequestLimitExceeded" || r.Code == "APIGW.0308" {
+			res.throttled++
+		}
+	}
+	return res
+}
+
+// sharedQuotaRow runs K plans *runs times with the provider and with the
+// baseline, and prints one row: failed reads, the share of requests
+// throttled and the wall time against the quota's bound.
+func (b *bench) sharedQuotaRow(label, mainTF string, srv *localcloud.Server, k int, bound float64, baselineRC, goal string) {
+	type side struct {
+		walls               []float64
+		failed, req, thrott int
+	}
+	var now, before side
+	for range *runs {
+		for _, s := range []struct {
+			side *side
+			rc   string
+		}{{&now, b.rc}, {&before, baselineRC}} {
+			r := b.plansAtOnce(mainTF, s.rc, k, srv)
+			s.side.walls = append(s.side.walls, r.wall.Seconds())
+			s.side.failed += r.failed
+			s.side.req += r.requests
+			s.side.thrott += r.throttled
+		}
+	}
+	describe := func(s side) string {
+		w := summarize(s.walls)
+		return fmt.Sprintf("%s, %.2fx bound; %d failed reads; %.1f%% of %d requests throttled", w.format("s", 1), w.median/bound,
+			s.failed, 100*float64(s.thrott)/float64(max(s.req, 1)), s.req)
+	}
+	log.Printf("bench: %s: now %v, before %v", label, now.walls, before.walls)
+	row("11", label, describe(now), "before ("+*baselineRev+", fixed rate): "+describe(before),
+		fmt.Sprintf("%.2fx before", summarize(now.walls).median/summarize(before.walls).median), goal)
+}
+
+// sharedQuota runs K plans at once against one account's quota: K = 1, 3
+// and 5 runs of 200 TCSS details under TCSS's 20/s, and 3 runs of a 5,000
+// event HSS list under a quota of 10/s, with the provider and with the
+// provider before its limiters adapted.
+func (b *bench) sharedQuota() {
+	baselineRC, err := devOverrides(b.dir, "baseline.tfrc", b.buildRevision(*baselineRev))
+	if err != nil {
+		log.Fatal(err)
+	}
+	const details, tcssQuota = 200, 20
+	srv := startCloud(localcloud.Config{TCSSEvents: details, TencentQuota: tcssQuota})
+	config := providerBlock(srv, "") + fmt.Sprintf(`
+data "cwpp_tcss_abnormal_process" "all" {
+  for_each = toset([for i in range(1, %d) : format("evt-%%05d", i)])
+  event_id = each.value
+}
+`, details+1)
+	for _, k := range []int{1, 3, 5} {
+		goal := "0 failed, ≤ 10% throttled, ≤ 1.25x bound"
+		if k == 1 {
+			goal = "no slower than before"
+		}
+		b.sharedQuotaRow(fmt.Sprintf("%d `terraform plan` runs at once, %d TCSS details each, quota %d/s: wall time (bound %d x %d / %d s)",
+			k, details, tcssQuota, k, details, tcssQuota), config, srv, k, float64(k*details)/tcssQuota, baselineRC, goal)
+	}
+	_ = srv.Close()
+
+	const events, pages, hssQuota, k = 5000, 25, 10, 3
+	srv = startCloud(localcloud.Config{HSSEvents: events, HuaweiQuota: hssQuota})
+	defer func() { _ = srv.Close() }()
+	config = providerBlock(srv, "") + `
+data "cwpp_hss_app_whitelist_events" "all" {
+  last_days   = 30
+  max_results = 0
+}
+`
+	b.sharedQuotaRow(fmt.Sprintf("%d `terraform plan` runs at once, an HSS list of %d events (%d pages) each, quota %d/s: wall time (bound %d x %d / %d s)",
+		k, events, pages, hssQuota, k, pages, hssQuota), config, srv, k, float64(k*pages)/hssQuota, baselineRC, "0 failed, ≤ 10% throttled")
 }

@@ -129,7 +129,9 @@ func (p *cwppProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					},
 					"requests_per_second": schema.Int64Attribute{
 						Optional: true, Validators: rps,
-						Description: fmt.Sprintf("Client-side request rate shared by every read of this provider (default: %d, the API's quota).",
+						Description: fmt.Sprintf("Ceiling of the client-side request rate shared by every read of this provider. "+
+							"The rate falls when TCSS throttles (other runs spend the account's quota too) and climbs back while it does not "+
+							"(default: %d, the API's quota).",
 							tencentcloud.DefaultRequestsPerSecond),
 					},
 					"max_retries": schema.Int64Attribute{
@@ -172,7 +174,9 @@ func (p *cwppProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					},
 					"requests_per_second": schema.Int64Attribute{
 						Optional: true, Validators: rps,
-						Description: fmt.Sprintf("Client-side request rate shared by every read of this provider (default: %d).",
+						Description: fmt.Sprintf("Ceiling of the client-side request rate shared by every read of this provider. "+
+							"The rate falls when HSS throttles (other runs spend the account's quota too) and climbs back while it does not "+
+							"(default: %d).",
 							huaweicloud.DefaultRequestsPerSecond),
 					},
 					"max_retries": schema.Int64Attribute{
