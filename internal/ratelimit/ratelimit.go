@@ -18,9 +18,10 @@
 //     The AWS constant (0.4 requests/s per s³) regrows a rate of a few
 //     requests per second in about two seconds, so runs sharing a quota of
 //     20/s overshoot it every other second: in the simulation of this
-//     package's tests, 5 runs had about 15% of their requests throttled with it and
-//     8% with this (measured while choosing Growth). The shape is the same at every quota: back to lastMax in
-//     K = 4.2 s, then above it by 0.4% a second later, 3% after two, 26% after four.
+//     package's tests, 5 runs had about 15% of their requests throttled with
+//     it and 8% with this (measured while choosing Growth). The shape is the
+//     same at every quota: back to lastMax in K = 4.2 s, then above it by
+//     0.4% a second later, 3% after two, 26% after four.
 //   - An answer cuts the rate only if its request was sent after the last
 //     cut: the answers to requests sent at the old rate say nothing new, and
 //     counting them would cut once per request in flight.
