@@ -97,16 +97,24 @@ func (m *masks) fields(fieldMaps []map[string]any) map[string]any {
 }
 
 // Trace logs at TRACE.
-func Trace(ctx context.Context, msg string, fields ...map[string]any) { emit(tflog.Trace, ctx, msg, fields) }
+func Trace(ctx context.Context, msg string, fields ...map[string]any) {
+	emit(tflog.Trace, ctx, msg, fields)
+}
 
 // Debug logs at DEBUG.
-func Debug(ctx context.Context, msg string, fields ...map[string]any) { emit(tflog.Debug, ctx, msg, fields) }
+func Debug(ctx context.Context, msg string, fields ...map[string]any) {
+	emit(tflog.Debug, ctx, msg, fields)
+}
 
 // Info logs at INFO.
-func Info(ctx context.Context, msg string, fields ...map[string]any) { emit(tflog.Info, ctx, msg, fields) }
+func Info(ctx context.Context, msg string, fields ...map[string]any) {
+	emit(tflog.Info, ctx, msg, fields)
+}
 
 // Warn logs at WARN.
-func Warn(ctx context.Context, msg string, fields ...map[string]any) { emit(tflog.Warn, ctx, msg, fields) }
+func Warn(ctx context.Context, msg string, fields ...map[string]any) {
+	emit(tflog.Warn, ctx, msg, fields)
+}
 
 func emit(log func(context.Context, string, ...map[string]any), ctx context.Context, msg string, fields []map[string]any) {
 	m := masksOf(ctx)
