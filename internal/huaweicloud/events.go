@@ -67,14 +67,23 @@ type Kept[T any] struct {
 	Value     T
 }
 
-// Keep turns one page's events into what the caller keeps of them. It runs
-// as each page arrives, concurrently, so the page's API structs can go at once.
-type Keep[T any] func(events []AppWhitelistEventResponseInfo) ([]T, error)
+// Page is one page as it arrives: its window (0 with last_days), the total
+// the API reported for that window, and its events.
+type Page struct {
+	Window int
+	Total  int64
+	Events []AppWhitelistEventResponseInfo
+}
+
+// Keep turns one page's events into what the caller keeps of them, one per
+// event. It runs as each page arrives, concurrently, so the page's API structs
+// can go at once; an error ends the read.
+type Keep[T any] func(page Page) ([]T, error)
 
 // ReadEvents reads every event of q as the API sends it.
 func ReadEvents(ctx context.Context, lister PageLister, q Query, concurrency int) (*Result[AppWhitelistEventResponseInfo], error) {
-	return ReadEventsAs(ctx, lister, q, concurrency, func(events []AppWhitelistEventResponseInfo) ([]AppWhitelistEventResponseInfo, error) {
-		return events, nil
+	return ReadEventsAs(ctx, lister, q, concurrency, func(page Page) ([]AppWhitelistEventResponseInfo, error) {
+		return page.Events, nil
 	})
 }
 
@@ -119,11 +128,11 @@ func ReadEventsAs[T any](ctx context.Context, lister PageLister, q Query, concur
 				if err != nil {
 					return 0, nil, err
 				}
-				kept, err := keepPage(resp.DataList, keep)
 				total := int64(0)
 				if resp.TotalNum != nil {
 					total = int64(*resp.TotalNum)
 				}
+				kept, err := keepPage(Page{Window: i, Total: total, Events: resp.DataList}, keep)
 				return total, kept, err
 			})
 			return err
@@ -158,8 +167,9 @@ func ReadEventsAs[T any](ctx context.Context, lister PageLister, q Query, concur
 	return res, nil
 }
 
-func keepPage[T any](events []AppWhitelistEventResponseInfo, keep Keep[T]) ([]Kept[T], error) {
-	values, err := keep(events)
+func keepPage[T any](page Page, keep Keep[T]) ([]Kept[T], error) {
+	events := page.Events
+	values, err := keep(page)
 	if err != nil {
 		return nil, err
 	}

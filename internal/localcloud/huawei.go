@@ -108,6 +108,9 @@ func (s *Server) serveHuawei(w http.ResponseWriter, r *http.Request) {
 	if q.offset < len(matched) {
 		page = matched[q.offset:min(q.offset+q.limit, len(matched))]
 	}
+	if s.cfg.HSSCmdLineBytes > 0 {
+		page = padCmdLines(page, s.cfg.HSSCmdLineBytes)
+	}
 	out, _ := json.Marshal(map[string]any{"total_num": len(matched), "data_list": page})
 	if f == faultTruncate {
 		rec.Code = "Truncated"
@@ -118,6 +121,29 @@ func (s *Server) serveHuawei(w http.ResponseWriter, r *http.Request) {
 	if f != faultTruncate {
 		writePadding(w, faults.Oversize)
 	}
+}
+
+// padCmdLines returns the events with the process_cmdline of their first
+// process (process_info or process_info_list) n bytes long.
+func padCmdLines(events []json.RawMessage, n int) []json.RawMessage {
+	long := "sh -c " + strings.Repeat("x", max(n-6, 0))
+	out := make([]json.RawMessage, len(events))
+	for i, raw := range events {
+		var ev map[string]any
+		if json.Unmarshal(raw, &ev) != nil {
+			out[i] = raw
+			continue
+		}
+		for _, key := range []string{"process_info", "process_info_list"} {
+			if procs, ok := ev[key].([]any); ok && len(procs) > 0 {
+				if p, ok := procs[0].(map[string]any); ok {
+					p["process_cmdline"] = long
+				}
+			}
+		}
+		out[i], _ = json.Marshal(ev)
+	}
+	return out
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -60,6 +60,10 @@ type Config struct {
 	HSSEvents int
 	// HSSShape says which generated HSS events are sparse (default: a share, ShapeMixed).
 	HSSShape Shape
+	// HSSCmdLineBytes, when set, pads the process_cmdline of every HSS event
+	// served to this many bytes: events large enough to pass Terraform's
+	// limit on a read's state, without the server holding their bytes.
+	HSSCmdLineBytes int
 	// HSSEnterpriseProject is the enterprise project of generated HSS events (default "0").
 	HSSEnterpriseProject string
 	// Now is the server's clock (default time.Now).

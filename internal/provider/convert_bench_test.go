@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -33,8 +34,9 @@ func BenchmarkHSSEventsToState(b *testing.B) {
 				state, typ := hssStateType(b)
 				for b.Loop() {
 					kept := make([]hssKeptEvent, 0, n)
+					keep := keepHSSEventsEncoded(newStateBudget(types.Int64Null()), nil)
 					for page := range pagesOf(events) {
-						k, err := keepHSSEventsEncoded(page)
+						k, err := keep(huaweicloud.Page{Total: int64(n), Events: page})
 						if err != nil {
 							b.Fatal(err)
 						}
@@ -59,7 +61,7 @@ func BenchmarkHSSEventsToState(b *testing.B) {
 				b.ReportAllocs()
 				state, typ := hssStateType(b)
 				for b.Loop() {
-					kept, err := keepHSSEventModels(events)
+					kept, err := keepHSSEventModels(huaweicloud.Page{Events: events})
 					if err != nil {
 						b.Fatal(err)
 					}

@@ -2,9 +2,14 @@ package provider
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/url"
 	"strings"
+	"syscall"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 	tcerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
@@ -26,6 +31,9 @@ func tencentErrorDetail(err error) string {
 	if errors.As(err, &assumeErr) {
 		return assumeFailureDetail(err)
 	}
+	if detail, ok := networkFailure(err, "Tencent Cloud TCSS", "tencentcloud.endpoint ("+envTencentEndpoint+")"); ok {
+		return detail
+	}
 	var sdkErr *tcerrors.TencentCloudSDKError
 	if errors.As(err, &sdkErr) {
 		return clip(fmt.Sprintf("code: %s\nmessage: %s\nrequest id: %s", sdkErr.Code, sdkErr.Message, orNone(sdkErr.RequestId)))
@@ -43,12 +51,52 @@ func huaweiErrorDetail(err error) string {
 	if errors.As(err, &assumeErr) {
 		return assumeFailureDetail(err)
 	}
+	if detail, ok := networkFailure(err, "Huawei Cloud HSS", "huaweicloud.endpoint ("+envHuaweiEndpoint+") or huaweicloud.region"); ok {
+		return detail
+	}
 	var se *sdkerr.ServiceResponseError
 	if errors.As(err, &se) {
 		return clip(fmt.Sprintf("status: %d\nerror_code: %s\nerror_msg: %s\nrequest id: %s",
 			se.StatusCode, orNone(se.ErrorCode), se.ErrorMessage, orNone(se.RequestId)))
 	}
 	return clip(plainError(err))
+}
+
+// networkFailure explains an error that never reached the API: where the
+// provider tried to connect, and why it could not, in words.
+func networkFailure(err error, service, setting string) (string, bool) {
+	var urlErr *url.Error
+	if !errors.As(err, &urlErr) || errors.Is(err, context.Canceled) {
+		return "", false
+	}
+	address := urlErr.URL
+	if u, perr := url.Parse(urlErr.URL); perr == nil && u.Host != "" {
+		address = u.Host
+		if u.Port() == "" {
+			address = net.JoinHostPort(u.Hostname(), map[string]string{"http": "80", "https": "443"}[u.Scheme])
+		}
+	}
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var recordErr tls.RecordHeaderError
+	var netErr net.Error
+	cause := "the connection failed"
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		cause = "connection refused: nothing accepts connections at that address"
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		cause = "no such host: the name " + dnsErr.Name + " does not resolve"
+	case errors.As(err, &dnsErr):
+		cause = "the name " + dnsErr.Name + " could not be resolved"
+	case errors.As(err, &certErr), errors.As(err, &recordErr), strings.Contains(urlErr.Err.Error(), "tls:"):
+		cause = "TLS failure: the server's certificate or TLS handshake was refused (is the endpoint http, not https?)"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		cause = "the connection was closed before an answer"
+	case errors.As(err, &netErr) && netErr.Timeout():
+		cause = "timed out waiting for an answer"
+	}
+	return clip(fmt.Sprintf("Could not reach %s at %s, after the retries (max_retries): %s. Check %s and the network.\n\ncause: %s",
+		service, address, cause, setting, urlErr.Error())), true
 }
 
 // assumeFailureDetail names the assume_role settings, then gives the cloud's

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -25,6 +24,10 @@ var (
 	_ datasource.DataSourceWithConfigValidators = (*hssAppWhitelistEventsDataSource)(nil)
 	_ datasource.DataSourceWithValidateConfig   = (*hssAppWhitelistEventsDataSource)(nil)
 )
+
+// hssNarrowing names the arguments that make a read smaller.
+const hssNarrowing = "a shorter range (last_days, or begin_time and end_time), the server-side filters host_name, host_ip, " +
+	"private_ip, handle_status or enterprise_project_id, or severities"
 
 // hssSeverities are the documented threat levels.
 var hssSeverities = []string{"Security", "Low", "Medium", "High", "Critical"}
@@ -69,18 +72,11 @@ func (d *hssAppWhitelistEventsDataSource) Schema(_ context.Context, _ datasource
 				Description: "Enterprise project to read; `all_granted_eps` reads all the caller may see " +
 					"(default: the API's, `0`, the default enterprise project).",
 			},
-			"last_days": schema.Int64Attribute{
-				Optional: true, Validators: []validator.Int64{int64validator.Between(1, 30)},
-				Description: "Read the events of the last 1 to 30 days. Exactly one of `last_days` or `begin_time` + `end_time` is required.",
-			},
-			"begin_time": schema.StringAttribute{
-				Optional: true, CustomType: timetypes.RFC3339Type{},
-				Description: "Start of the range, inclusive, an RFC 3339 time such as `2026-11-01T00:00:00Z`. Requires `end_time`.",
-			},
-			"end_time": schema.StringAttribute{
-				Optional: true, CustomType: timetypes.RFC3339Type{},
-				Description: "End of the range, inclusive, an RFC 3339 time after `begin_time`. Requires `begin_time`.",
-			},
+			"last_days": lastDaysAttribute("Read the events of the last 1 to 30 days. Exactly one of `last_days` or `begin_time` + `end_time` is required."),
+			"begin_time": rfc3339Attribute("Start of the range, inclusive, an RFC 3339 time such as `2026-11-01T00:00:00Z`. " +
+				"Requires `end_time`. A range may be of any length. For a range relative to now, use `plantimestamp()`, " +
+				"known at plan, not `timestamp()`, which is unknown until apply and defers the read to it."),
+			"end_time":   rfc3339Attribute("End of the range, inclusive, an RFC 3339 time after `begin_time`. Requires `begin_time`."),
 			"host_name":  filter("Only events of this server name (sent to the API as `host_name`).", 256),
 			"host_ip":    filter("Only events of this host IP (sent to the API as `host_ip`).", 256),
 			"private_ip": filter("Only events of this private IP (sent to the API as `private_ip`).", 128),
@@ -256,21 +252,7 @@ func (d *hssAppWhitelistEventsDataSource) ConfigValidators(context.Context) []da
 
 // ValidateConfig checks what the validators above cannot: begin before end.
 func (d *hssAppWhitelistEventsDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
-	var begin, end timetypes.RFC3339
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("begin_time"), &begin)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("end_time"), &end)...)
-	if resp.Diagnostics.HasError() || begin.IsNull() || begin.IsUnknown() || end.IsNull() || end.IsUnknown() {
-		return
-	}
-	b, errB := time.Parse(time.RFC3339, begin.ValueString())
-	e, errE := time.Parse(time.RFC3339, end.ValueString())
-	if errB != nil || errE != nil {
-		return // the RFC 3339 type reports the format
-	}
-	if !b.Before(e) {
-		resp.Diagnostics.AddAttributeError(path.Root("end_time"), "Invalid time range",
-			fmt.Sprintf("end_time (%s) must be after begin_time (%s).", end.ValueString(), begin.ValueString()))
-	}
+	validateTimeOrder(ctx, req.Config, &resp.Diagnostics)
 }
 
 func (d *hssAppWhitelistEventsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -283,12 +265,10 @@ func (d *hssAppWhitelistEventsDataSource) Read(ctx context.Context, req datasour
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.data == nil || d.data.huawei == nil {
-		resp.Diagnostics.AddError("Huawei Cloud is not configured", huaweiNotConfigured)
+	client, ctx, ok := d.data.huaweiRead(ctx, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	client := d.data.huawei
-	ctx = d.data.logContext(ctx)
 	q := huaweicloud.Query{
 		Target:              client.Resolve(huaweicloud.Target{Region: model.Region.ValueString(), ProjectID: model.ProjectID.ValueString()}),
 		EnterpriseProjectID: model.EnterpriseProjectID.ValueStringPointer(),
@@ -297,36 +277,31 @@ func (d *hssAppWhitelistEventsDataSource) Read(ctx context.Context, req datasour
 		PrivateIP:           model.PrivateIP.ValueStringPointer(),
 		HandleStatus:        model.HandleStatus.ValueStringPointer(),
 	}
-	if !model.LastDays.IsNull() {
-		days := int32(model.LastDays.ValueInt64())
-		q.LastDays = &days
-	} else {
-		begin, d1 := model.BeginTime.ValueRFC3339Time()
-		end, d2 := model.EndTime.ValueRFC3339Time()
-		resp.Diagnostics.Append(d1...)
-		resp.Diagnostics.Append(d2...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		q.Begin, q.End = begin, end
+	r := readTimeRange(model.LastDays, model.BeginTime, model.EndTime, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
 	}
+	q.LastDays, q.Begin, q.End = r.LastDays, r.Begin, r.End
 	ctx = logging.SetField(ctx, "region", q.Target.Region)
 	ctx = logging.SetField(ctx, "project_id", q.Target.ProjectID)
 
 	// Under the protocol server, each page is encoded as state as it arrives;
 	// on the framework's own path, it is kept as models.
 	list := encodedListFrom(ctx)
-	keep := keepHSSEventModels
+	budget := newStateBudget(model.MaxResults)
+	var keep huaweicloud.Keep[hssKeptEvent] = keepHSSEventModels
 	switch {
 	case !model.MaxResults.IsNull() && model.MaxResults.ValueInt64() == 0:
 		keep = keepHSSEventSummaries
 	case list != nil:
-		keep = keepHSSEventsEncoded
+		keep = keepHSSEventsEncoded(budget, model.Severities)
 	}
 	started := time.Now()
 	result, err := huaweicloud.ReadEventsAs(ctx, client, q, huaweicloud.DefaultConcurrency, keep)
 	if err != nil {
-		resp.Diagnostics.AddError(huaweiErrorSummary(huaweicloud.ActionListAppWhitelistEvent), huaweiErrorDetail(err))
+		if !addStateTooLarge(&resp.Diagnostics, err, hssNarrowing, "newest") {
+			resp.Diagnostics.AddError(huaweiErrorSummary(huaweicloud.ActionListAppWhitelistEvent), huaweiErrorDetail(err))
+		}
 		return
 	}
 	logging.Info(ctx, "read HSS app whitelist events", map[string]any{
@@ -338,6 +313,10 @@ func (d *hssAppWhitelistEventsDataSource) Read(ctx context.Context, req datasour
 	model.Summary = summarizeHSSEvents(events)
 	events = cutToMaxResults(events, model.MaxResults, "newest", &resp.Diagnostics)
 	model.TotalNum = types.Int64Value(result.TotalNum)
-	resp.Diagnostics.Append(setListState(ctx, &resp.State, list, "events", &model, hssListElements(events),
+	elements := hssListElements(events)
+	if addStateTooLarge(&resp.Diagnostics, budget.check(len(elements), encodedSize(elements)), hssNarrowing, "newest") {
+		return
+	}
+	resp.Diagnostics.Append(setListState(ctx, &resp.State, list, "events", &model, elements,
 		func(m *hssEventsModel, events []hssEventModel) { m.Events = events })...)
 }

@@ -326,11 +326,14 @@ func TestAccHSSInvalidArguments(t *testing.T) {
 		{"last_days with end only", `
   last_days = 3
   end_time  = "2026-01-02T00:00:00Z"`, `(?s)Invalid Attribute Combination`},
-		{"last_days zero", `last_days = 0`, `(?s)last_days.*between 1 and 30`},
-		{"last_days 31", `last_days = 31`, `(?s)last_days.*between 1 and 30`},
+		{"last_days zero", `last_days = 0`, `(?s)Invalid last_days.*from 1 to 30 days.*got 0`},
+		{"last_days 31", `last_days = 31`, `(?s)Invalid last_days.*from 1 to 30 days.*got 31`},
 		{"begin not RFC 3339", `
   begin_time = "2026-01-01 00:00:00"
-  end_time   = "2026-01-02T00:00:00Z"`, `(?s)Invalid RFC3339 String Value`},
+  end_time   = "2026-01-02T00:00:00Z"`, `(?s)Invalid begin_time.*must be an RFC 3339 time`},
+		{"end without a zone", `
+  begin_time = "2026-01-01T00:00:00Z"
+  end_time   = "2026-01-02T00:00:00"`, `(?s)Invalid end_time.*must be an RFC 3339 time`},
 		{"begin equals end", `
   begin_time = "2026-01-02T00:00:00Z"
   end_time   = "2026-01-02T00:00:00Z"`, `(?s)Invalid time range.*end_time.*must be after begin_time`},

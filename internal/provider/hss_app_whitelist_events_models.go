@@ -11,20 +11,20 @@ import (
 )
 
 type hssEventsModel struct {
-	Region              types.String      `tfsdk:"region"`
-	ProjectID           types.String      `tfsdk:"project_id"`
-	EnterpriseProjectID types.String      `tfsdk:"enterprise_project_id"`
-	LastDays            types.Int64       `tfsdk:"last_days"`
-	BeginTime           timetypes.RFC3339 `tfsdk:"begin_time"`
-	EndTime             timetypes.RFC3339 `tfsdk:"end_time"`
-	HostName            types.String      `tfsdk:"host_name"`
-	HostIP              types.String      `tfsdk:"host_ip"`
-	PrivateIP           types.String      `tfsdk:"private_ip"`
-	HandleStatus        types.String      `tfsdk:"handle_status"`
-	Severities          []types.String    `tfsdk:"severities"`
-	MaxResults          types.Int64       `tfsdk:"max_results"`
-	TotalNum            types.Int64       `tfsdk:"total_num"`
-	Summary             *hssSummaryModel  `tfsdk:"summary"`
+	Region              types.String     `tfsdk:"region"`
+	ProjectID           types.String     `tfsdk:"project_id"`
+	EnterpriseProjectID types.String     `tfsdk:"enterprise_project_id"`
+	LastDays            types.Number     `tfsdk:"last_days"`
+	BeginTime           types.String     `tfsdk:"begin_time"`
+	EndTime             types.String     `tfsdk:"end_time"`
+	HostName            types.String     `tfsdk:"host_name"`
+	HostIP              types.String     `tfsdk:"host_ip"`
+	PrivateIP           types.String     `tfsdk:"private_ip"`
+	HandleStatus        types.String     `tfsdk:"handle_status"`
+	Severities          []types.String   `tfsdk:"severities"`
+	MaxResults          types.Int64      `tfsdk:"max_results"`
+	TotalNum            types.Int64      `tfsdk:"total_num"`
+	Summary             *hssSummaryModel `tfsdk:"summary"`
 	// Events is nil under the protocol server, which encodes the list itself
 	// (protocol_server.go).
 	Events []hssEventModel `tfsdk:"events"`
@@ -287,27 +287,36 @@ func clonedString(s *string) *string {
 }
 
 // keepHSSEventModels keeps a page as models, for the framework's path.
-func keepHSSEventModels(events []huaweicloud.AppWhitelistEventResponseInfo) ([]hssKeptEvent, error) {
+func keepHSSEventModels(page huaweicloud.Page) ([]hssKeptEvent, error) {
+	events := page.Events
 	return keepHSSEvents(events, keepModels(len(events), func(i int) hssEventModel { return newHSSEventModel(&events[i]) })), nil
 }
 
 // keepHSSEventSummaries keeps only what the summary needs: max_results = 0
 // holds no event in state.
-func keepHSSEventSummaries(events []huaweicloud.AppWhitelistEventResponseInfo) ([]hssKeptEvent, error) {
-	return keepHSSEvents(events, nil), nil
+func keepHSSEventSummaries(page huaweicloud.Page) ([]hssKeptEvent, error) {
+	return keepHSSEvents(page.Events, nil), nil
 }
 
-// keepHSSEventsEncoded keeps a page as the msgpack of its events' state.
-func keepHSSEventsEncoded(events []huaweicloud.AppWhitelistEventResponseInfo) ([]hssKeptEvent, error) {
-	codec, err := hssEventCodec()
-	if err != nil {
-		return nil, err
+// keepHSSEventsEncoded keeps each page as the msgpack of its events' state,
+// counted against budget with the events that severities keeps.
+func keepHSSEventsEncoded(budget *stateBudget, severities []types.String) huaweicloud.Keep[hssKeptEvent] {
+	wanted := matcher(severities)
+	return func(page huaweicloud.Page) ([]hssKeptEvent, error) {
+		codec, err := hssEventCodec()
+		if err != nil {
+			return nil, err
+		}
+		events := page.Events
+		elements, err := keepEncoded(codec, len(events), func(i int) hssEventModel { return newHSSEventModel(&events[i]) })
+		if err != nil {
+			return nil, err
+		}
+		kept := keepHSSEvents(events, elements)
+		return kept, budget.add(page.Window, page.Total, len(kept), func(i int) (int, bool) {
+			return len(kept[i].encoded), wanted(kept[i].severity)
+		})
 	}
-	elements, err := keepEncoded(codec, len(events), func(i int) hssEventModel { return newHSSEventModel(&events[i]) })
-	if err != nil {
-		return nil, err
-	}
-	return keepHSSEvents(events, elements), nil
 }
 
 // hssEventCodec encodes one event as the schema's element of events.

@@ -118,17 +118,35 @@ func keepMatching[E any](elements []E, wanted []types.String, value func(*E) *st
 	if len(wanted) == 0 {
 		return elements
 	}
-	set := make(map[string]bool, len(wanted))
-	for _, w := range wanted {
-		set[w.ValueString()] = true
-	}
+	matches := matcher(wanted)
 	kept := elements[:0]
 	for i := range elements {
-		if v := value(&elements[i]); v != nil && set[*v] {
+		if matches(value(&elements[i])) {
 			kept = append(kept, elements[i])
 		}
 	}
 	return kept
+}
+
+// matcher says whether a field is one of wanted; an empty wanted matches all.
+func matcher(wanted []types.String) func(*string) bool {
+	if len(wanted) == 0 {
+		return func(*string) bool { return true }
+	}
+	set := make(map[string]bool, len(wanted))
+	for _, w := range wanted {
+		set[w.ValueString()] = true
+	}
+	return func(v *string) bool { return v != nil && set[*v] }
+}
+
+// encodedSize is the size of the state of the elements under the protocol server.
+func encodedSize[M any](elements []listElement[M]) int64 {
+	size := int64(0)
+	for i := range elements {
+		size += int64(len(elements[i].encoded))
+	}
+	return size
 }
 
 // cutToMaxResults keeps the first max_results elements, with a warning that

@@ -40,11 +40,11 @@ func hssStatesBothWays(t testing.TB, events []huaweicloud.AppWhitelistEventRespo
 	t.Helper()
 	ctx := context.Background()
 	state, typ := hssStateType(t)
-	models, err := keepHSSEventModels(events)
+	models, err := keepHSSEventModels(huaweicloud.Page{Events: events})
 	if err != nil {
 		t.Fatal(err)
 	}
-	encoded, err := keepHSSEventsEncoded(events)
+	encoded, err := keepHSSEventsEncoded(newStateBudget(types.Int64Null()), nil)(huaweicloud.Page{Events: events})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -244,12 +245,40 @@ func requireSetting(value string, at path.Path, env, what string, resp *provider
 		fmt.Sprintf("The %s is required. Set %s in the provider block or the %s environment variable.", what, at, env))
 }
 
+// incompleteFromEnvironment says which of a cloud's required variables are
+// missing when only the environment configures it, or "" when none is.
+// values maps each variable, in order, to what it resolved to.
+func incompleteFromEnvironment(cloud, block string, values map[string]string, order []string) string {
+	var set, missing []string
+	for _, env := range order {
+		if values[env] == "" {
+			missing = append(missing, env)
+		} else {
+			set = append(set, env)
+		}
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	isAre := func(names []string) string {
+		if len(names) == 1 {
+			return "is"
+		}
+		return "are"
+	}
+	return fmt.Sprintf("%s is configured from the environment alone (the provider configuration has no %s block): "+
+		"%s %s set, but %s %s not. Export %s, or configure a %s block in the provider.",
+		cloud, block, strings.Join(set, " and "), isAre(set), strings.Join(missing, " and "), isAre(missing),
+		strings.Join(missing, " and "), block)
+}
+
 // configureTencent returns nil when Tencent Cloud is not configured at all:
 // no block and no credentials in the environment.
 func configureTencent(ctx context.Context, m *tencentCloudModel, data *providerData, resp *provider.ConfigureResponse) tencentcloud.API {
 	const block = "tencentcloud"
 	at := func(name string) path.Path { return path.Root(block).AtName(name) }
-	if m == nil {
+	fromEnvironment := m == nil
+	if fromEnvironment {
 		if os.Getenv(envTencentSecretID) == "" && os.Getenv(envTencentSecretKey) == "" {
 			return nil
 		}
@@ -264,6 +293,15 @@ func configureTencent(ctx context.Context, m *tencentCloudModel, data *providerD
 		RequestsPerSecond: float64(int64Setting(m.RequestsPerSecond, tencentcloud.DefaultRequestsPerSecond, at("requests_per_second"), resp)),
 		MaxRetries:        int(int64Setting(m.MaxRetries, tencentcloud.DefaultMaxRetries, at("max_retries"), resp)),
 		AssumeRole:        tencentAssumeRole(ctx, m.AssumeRole, resp),
+	}
+	if fromEnvironment {
+		// With no block there is no line to point at: the TCSS data sources report it.
+		data.tencentIncomplete = incompleteFromEnvironment("Tencent Cloud", block, map[string]string{
+			envTencentSecretID: cfg.SecretID, envTencentSecretKey: cfg.SecretKey,
+		}, []string{envTencentSecretID, envTencentSecretKey})
+		if data.tencentIncomplete != "" {
+			return nil
+		}
 	}
 	requireSetting(cfg.SecretID, at("secret_id"), envTencentSecretID, "Tencent Cloud secret id", resp)
 	requireSetting(cfg.SecretKey, at("secret_key"), envTencentSecretKey, "Tencent Cloud secret key", resp)
@@ -289,7 +327,8 @@ func configureTencent(ctx context.Context, m *tencentCloudModel, data *providerD
 func configureHuawei(ctx context.Context, m *huaweiCloudModel, data *providerData, resp *provider.ConfigureResponse) *huaweicloud.Client {
 	const block = "huaweicloud"
 	at := func(name string) path.Path { return path.Root(block).AtName(name) }
-	if m == nil {
+	fromEnvironment := m == nil
+	if fromEnvironment {
 		if os.Getenv(envHuaweiAccessKey) == "" && os.Getenv(envHuaweiSecretKey) == "" {
 			return nil
 		}
@@ -305,6 +344,16 @@ func configureHuawei(ctx context.Context, m *huaweiCloudModel, data *providerDat
 		RequestsPerSecond: float64(int64Setting(m.RequestsPerSecond, huaweicloud.DefaultRequestsPerSecond, at("requests_per_second"), resp)),
 		MaxRetries:        int(int64Setting(m.MaxRetries, huaweicloud.DefaultMaxRetries, at("max_retries"), resp)),
 		AssumeRole:        huaweiAssumeAgency(ctx, m.AssumeRole, resp),
+	}
+	if fromEnvironment {
+		// With no block there is no line to point at: the HSS data sources report it.
+		data.huaweiIncomplete = incompleteFromEnvironment("Huawei Cloud", block, map[string]string{
+			envHuaweiAccessKey: cfg.AccessKey, envHuaweiSecretKey: cfg.SecretKey, envHuaweiProjectID: cfg.ProjectID,
+			envHuaweiRegion + " (or " + envHuaweiEndpoint + ")": cmp.Or(cfg.Region, cfg.Endpoint),
+		}, []string{envHuaweiAccessKey, envHuaweiSecretKey, envHuaweiProjectID, envHuaweiRegion + " (or " + envHuaweiEndpoint + ")"})
+		if data.huaweiIncomplete != "" {
+			return nil
+		}
 	}
 	requireSetting(cfg.AccessKey, at("access_key"), envHuaweiAccessKey, "Huawei Cloud access key", resp)
 	requireSetting(cfg.SecretKey, at("secret_key"), envHuaweiSecretKey, "Huawei Cloud secret key", resp)

@@ -18,6 +18,9 @@ import (
 type providerData struct {
 	tencent tencentcloud.API
 	huawei  *huaweicloud.Client
+	// tencentIncomplete and huaweiIncomplete say what the environment lacks
+	// when it alone configures a cloud, reported by that cloud's data sources.
+	tencentIncomplete, huaweiIncomplete string
 	// secrets are masked in every log line of every read.
 	secrets []string
 }
@@ -58,6 +61,10 @@ const (
 // else the provider's), and ctx masking secrets and logging the region. ok is
 // false, with a diagnostic, when Tencent Cloud is not configured.
 func (d *providerData) tencentRead(ctx context.Context, region types.String, diags *diag.Diagnostics) (tencentcloud.API, string, context.Context, bool) {
+	if d != nil && d.tencentIncomplete != "" {
+		diags.AddError("Tencent Cloud is not fully configured", d.tencentIncomplete)
+		return nil, "", ctx, false
+	}
 	if d == nil || d.tencent == nil {
 		diags.AddError("Tencent Cloud is not configured", tencentNotConfigured)
 		return nil, "", ctx, false
@@ -67,6 +74,20 @@ func (d *providerData) tencentRead(ctx context.Context, region types.String, dia
 		r = d.tencent.Region()
 	}
 	return d.tencent, r, logging.SetField(d.logContext(ctx), "region", r), true
+}
+
+// huaweiRead starts an HSS read: the client and ctx masking secrets. ok is
+// false, with a diagnostic, when Huawei Cloud is not configured.
+func (d *providerData) huaweiRead(ctx context.Context, diags *diag.Diagnostics) (*huaweicloud.Client, context.Context, bool) {
+	if d != nil && d.huaweiIncomplete != "" {
+		diags.AddError("Huawei Cloud is not fully configured", d.huaweiIncomplete)
+		return nil, ctx, false
+	}
+	if d == nil || d.huawei == nil {
+		diags.AddError("Huawei Cloud is not configured", huaweiNotConfigured)
+		return nil, ctx, false
+	}
+	return d.huawei, d.logContext(ctx), true
 }
 
 func (d *providerData) addSecrets(values ...string) {

@@ -26,10 +26,17 @@ var (
 	_ datasource.DataSourceWithValidateConfig = (*tcssAbnormalProcessesDataSource)(nil)
 )
 
-// The API's event statuses (EVENT_INGNORE is its spelling) and rule levels.
+// tcssNarrowing names the arguments that make a list read smaller.
+const tcssNarrowing = "status, filter blocks (passed to the API's Filters), or rule_levels"
+
+// The API's event statuses (EVENT_INGNORE is its spelling) and rule levels,
+// for both TCSS data sources' validators and descriptions.
 var (
 	tcssStatuses   = []string{"EVENT_UNDEAL", "EVENT_DEALED", "EVENT_INGNORE"}
 	tcssRuleLevels = []string{"HIGH", "MIDDLE", "LOW"}
+	// tcssStatusWords and tcssRuleLevelWords list them for descriptions.
+	tcssStatusWords    = "`EVENT_UNDEAL` (unhandled), `EVENT_DEALED` (handled) or `EVENT_INGNORE` (ignored; the API's spelling)"
+	tcssRuleLevelWords = "`HIGH`, `MIDDLE` or `LOW`"
 	// tcssOrderBy maps order_by to the API's By.
 	tcssOrderBy = map[string]string{"found_time": "FoundTime", "latest_found_time": "LatestFoundTime"}
 )
@@ -64,7 +71,7 @@ func (d *tcssAbnormalProcessesDataSource) Schema(_ context.Context, _ datasource
 			"status": schema.StringAttribute{
 				Optional: true, Validators: []validator.String{stringvalidator.OneOf(tcssStatuses...)},
 				Description: "Only events of this status, sent to the API as the `Status` filter (exact match): " +
-					"`EVENT_UNDEAL` (unhandled), `EVENT_DEALED` (handled) or `EVENT_INGNORE` (ignored; the API's spelling).",
+					tcssStatusWords + ".",
 			},
 			"order_by": schema.StringAttribute{
 				Optional: true, Validators: []validator.String{stringvalidator.OneOf("found_time", "latest_found_time")},
@@ -80,7 +87,7 @@ func (d *tcssAbnormalProcessesDataSource) Schema(_ context.Context, _ datasource
 					setvalidator.SizeAtLeast(1),
 					setvalidator.ValueStringsAre(stringvalidator.OneOf(tcssRuleLevels...)),
 				},
-				Description: "Only events whose matched rule has one of these levels: `HIGH`, `MIDDLE`, `LOW`. " +
+				Description: "Only events whose matched rule has one of these levels: " + tcssRuleLevelWords + ". " +
 					"Filtered by the provider; `total_count` is not affected.",
 			},
 			"max_results": schema.Int64Attribute{
@@ -119,7 +126,7 @@ func (d *tcssAbnormalProcessesDataSource) Schema(_ context.Context, _ datasource
 					"container_name":                  s("Container name."),
 					"image_name":                      s("Image name."),
 					"behavior":                        s("Action taken."),
-					"status":                          s("`EVENT_UNDEAL`, `EVENT_DEALED` or `EVENT_INGNORE`."),
+					"status":                          s(tcssStatusWords + "."),
 					"image_id":                        s("Image id."),
 					"container_id":                    s("Container id."),
 					"solution":                        s("Suggested solution."),
@@ -132,7 +139,7 @@ func (d *tcssAbnormalProcessesDataSource) Schema(_ context.Context, _ datasource
 					"latest_found_time":               s("When the event was last found."),
 					"rule_id":                         s("Rule set id."),
 					"match_group_name":                s("Group of the matched rule."),
-					"match_rule_level":                s("Level of the matched rule: `HIGH`, `MIDDLE` or `LOW`."),
+					"match_rule_level":                s("Level of the matched rule: " + tcssRuleLevelWords + "."),
 					"container_net_status":            s("Container network status."),
 					"container_net_sub_status":        s("Container network sub-status."),
 					"container_isolate_operation_src": s("What isolated the container."),
@@ -221,7 +228,9 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 
 	page := tcssListRequest(&model)
 	list := encodedListFrom(ctx)
-	keep := func(events []tencentcloud.AbnormalProcessEventInfo) ([]tcssKeptEvent, error) {
+	budget := newStateBudget(model.MaxResults)
+	wanted := matcher(model.RuleLevels)
+	keep := func(total int64, events []tencentcloud.AbnormalProcessEventInfo) ([]tcssKeptEvent, error) {
 		models := func(i int) tcssListEventModel { return newTCSSListEventModel(&events[i]) }
 		switch {
 		case !model.MaxResults.IsNull() && model.MaxResults.ValueInt64() == 0:
@@ -234,7 +243,11 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 			return nil, err
 		}
 		elements, err := keepEncoded(codec, len(events), models)
-		return keepTCSSEvents(events, elements), err
+		if err != nil {
+			return nil, err
+		}
+		kept := keepTCSSEvents(events, elements)
+		return kept, budget.add(0, total, len(kept), func(i int) (int, bool) { return len(kept[i].encoded), wanted(kept[i].level) })
 	}
 
 	started := time.Now()
@@ -254,11 +267,13 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 			if !ok {
 				return 0, nil, fmt.Errorf("TotalCount %d is out of range", *resp.TotalCount)
 			}
-			kept, err := keep(resp.EventSet)
+			kept, err := keep(total.ValueInt64(), resp.EventSet)
 			return total.ValueInt64(), kept, err
 		})
 	if err != nil {
-		resp.Diagnostics.AddError(tencentErrorSummary(tencentcloud.ActionDescribeAbnormalProcessEvents), tencentErrorDetail(err))
+		if !addStateTooLarge(&resp.Diagnostics, err, tcssNarrowing, "first") {
+			resp.Diagnostics.AddError(tencentErrorSummary(tencentcloud.ActionDescribeAbnormalProcessEvents), tencentErrorDetail(err))
+		}
 		return
 	}
 	events := paging.Unique(result.Items, func(e *tcssKeptEvent) (string, bool) {
@@ -275,6 +290,9 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 	elements := make([]listElement[tcssListEventModel], len(events))
 	for i := range events {
 		elements[i] = events[i].listElement
+	}
+	if addStateTooLarge(&resp.Diagnostics, budget.check(len(elements), encodedSize(elements)), tcssNarrowing, "first") {
+		return
 	}
 	resp.Diagnostics.Append(setListState(ctx, &resp.State, list, "events", &model, elements,
 		func(m *tcssAbnormalProcessesModel, events []tcssListEventModel) { m.Events = events })...)

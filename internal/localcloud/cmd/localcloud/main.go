@@ -25,6 +25,7 @@ func main() {
 	hssShape := flag.String("hss-shape", "mixed", "generated HSS events: mixed (3 in 7 sparse, as real data), full (every field) or sparse (most optional fields absent)")
 	quota := flag.Int("tcss-quota", 20, "TCSS requests per second before RequestLimitExceeded (negative: none)")
 	hssQuota := flag.Int("hss-quota", 0, "HSS requests per second before HTTP 429 APIGW.0308 (0: none)")
+	cmdLine := flag.Int("hss-cmdline-bytes", 0, "pad the process_cmdline of every HSS event served to this many bytes (0: as generated)")
 	latency := flag.Duration("latency", 0, "latency added to every request of both clouds")
 	jitter := flag.Duration("jitter", 0, "random latency added on top of -latency, up to this much")
 	urlFile := flag.String("url-file", "", "write the server's URL to this file once it listens")
@@ -50,7 +51,7 @@ func main() {
 		log.Fatalf("-hss-shape must be mixed, full or sparse, not %q", *hssShape)
 	}
 	srv, err := localcloud.StartOn(*listen, localcloud.Config{
-		TencentQuota: *quota, HuaweiQuota: *hssQuota, TCSSEvents: *tcssEvents, HSSEvents: *hssEvents, HSSShape: shape, Log: requestLog,
+		TencentQuota: *quota, HuaweiQuota: *hssQuota, HSSCmdLineBytes: *cmdLine, TCSSEvents: *tcssEvents, HSSEvents: *hssEvents, HSSShape: shape, Log: requestLog,
 	})
 	if err != nil {
 		log.Fatal(err)
