@@ -5,6 +5,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/localcloud"
 )
 
 func TestStateBudget(t *testing.T) {
@@ -56,5 +59,32 @@ func TestStateBudget(t *testing.T) {
 	}
 	if err := b.check(100, 100*kib); err != nil {
 		t.Fatalf("exactly at the limit: %v", err)
+	}
+}
+
+// BenchmarkStateSizePerEvent reports the state each generated HSS event
+// takes, and how many fit under the limit, for each shape:
+//
+//	go test -run '^$' -bench BenchmarkStateSizePerEvent -benchtime 1x ./internal/provider/
+func BenchmarkStateSizePerEvent(b *testing.B) {
+	for _, shape := range []struct {
+		name  string
+		shape localcloud.Shape
+	}{{"full", localcloud.ShapeFull}, {"sparse", localcloud.ShapeSparse}, {"mixed", localcloud.ShapeMixed}} {
+		b.Run(shape.name, func(b *testing.B) {
+			const n = 2000
+			events := readLocalEvents(b, n, shape.shape)
+			keep := keepHSSEventsEncoded(newStateBudget(types.Int64Null()), nil)
+			var size int64
+			for b.Loop() {
+				kept, err := keep(huaweicloud.Page{Total: n, Events: events})
+				if err != nil {
+					b.Fatal(err)
+				}
+				size = encodedSize(hssListElements(kept))
+			}
+			b.ReportMetric(float64(size)/n, "bytes/event")
+			b.ReportMetric(float64(maxStateBytes.Load())/(float64(size)/n), "events-fit")
+		})
 	}
 }
