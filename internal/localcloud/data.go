@@ -143,27 +143,58 @@ func TCSSGeneratedRuleLevel(i int) string { return tcssLevels[i%len(tcssLevels)]
 // TCSSGeneratedProcessID is the process id of the i-th generated event.
 func TCSSGeneratedProcessID(i int) int64 { return 100000 + int64(i) }
 
-// TCSSGeneratedFoundTime is the FoundTime of the i-th generated event; its
-// LatestFoundTime runs the other way, so the two orders differ.
-func TCSSGeneratedFoundTime(i int) time.Time {
-	return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute)
+// TCSSZone is the zone of TCSS's zone-less times unless Config.TCSSTimeZone
+// says otherwise: China Standard Time, as the TCSS console shows them.
+const TCSSZone = "Asia/Shanghai"
+
+// tcssSpan is how far back generated TCSS events go, like HSS's.
+const tcssSpan = 30 * 24 * time.Hour
+
+// TCSSGeneratedFoundTime is the FoundTime of the i-th of n generated events
+// at now: spread evenly over the last 30 days, the higher i the newer, to the
+// second.
+func TCSSGeneratedFoundTime(now time.Time, i, n int) time.Time {
+	return now.Add(-tcssSpan).Add(tcssSpacing(n) * time.Duration(i)).Truncate(time.Second)
 }
 
-func tcssGeneratedLatestFoundTime(i int) time.Time {
-	return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC).Add(-time.Duration(i) * time.Minute)
+func tcssSpacing(n int) time.Duration { return (tcssSpan - time.Minute) / time.Duration(n+1) }
+
+// TCSSGeneratedLatestFoundTime is the LatestFoundTime of the i-th of n
+// generated events at now: 0, 1.5 or 3 spacings after its FoundTime, never
+// after now, so that every third event overtakes the next and the two
+// orders differ.
+func TCSSGeneratedLatestFoundTime(now time.Time, i, n int) time.Time {
+	latest := TCSSGeneratedFoundTime(now, i, n).Add(tcssSpacing(n) * time.Duration((n+1-i)%3) * 3 / 2)
+	if latest.After(now) {
+		return now.Truncate(time.Second)
+	}
+	return latest.Truncate(time.Second)
+}
+
+// TCSSNewestByLatest is the generated event (of n at now) that LatestFoundTime
+// desc puts first; ties go to the lower id, as the list sorts them.
+func TCSSNewestByLatest(now time.Time, n int) int {
+	best := 1
+	for i := 2; i <= n; i++ {
+		if TCSSGeneratedLatestFoundTime(now, i, n).After(TCSSGeneratedLatestFoundTime(now, best, n)) {
+			best = i
+		}
+	}
+	return best
 }
 
 // generateTCSSEvent makes the detail of the i-th event; sparse keeps only
 // what real sparse events carry (and what the tests read: ids, pids, level).
-func generateTCSSEvent(i int, sparse bool) map[string]any {
+func generateTCSSEvent(i, n int, now time.Time, zone *time.Location, sparse bool) map[string]any {
 	id := TCSSGeneratedEventID(i)
 	pid := TCSSGeneratedProcessID(i)
-	found := TCSSGeneratedFoundTime(i)
+	found := TCSSGeneratedFoundTime(now, i, n).In(zone)
+	latest := TCSSGeneratedLatestFoundTime(now, i, n).In(zone)
 	if sparse {
 		return map[string]any{
 			"EventBaseInfo": map[string]any{
 				"EventId": id, "FoundTime": found.Format(time.DateTime), "Status": TCSSGeneratedStatus(i),
-				"EventType": "PROCESS_START", "EventCount": 1, "LatestFoundTime": tcssGeneratedLatestFoundTime(i).Format(time.DateTime),
+				"EventType": "PROCESS_START", "EventCount": 1, "LatestFoundTime": latest.Format(time.DateTime),
 				"HostIP": fmt.Sprintf("10.0.%d.%d", i/250%250, i%250+1),
 			},
 			"ProcessInfo": map[string]any{
@@ -179,7 +210,7 @@ func generateTCSSEvent(i int, sparse bool) map[string]any {
 			"ContainerName": "/app-" + strconv.Itoa(i), "ImageId": "sha256:" + id, "ImageName": "nginx:1.27",
 			"NodeName": "node-" + strconv.Itoa(i%7), "Status": TCSSGeneratedStatus(i), "EventName": "abnormal process",
 			"EventType": "PROCESS_START", "EventCount": i%5 + 1,
-			"LatestFoundTime": tcssGeneratedLatestFoundTime(i).Format(time.DateTime), "HostIP": fmt.Sprintf("10.0.%d.%d", i/250, i%250+1),
+			"LatestFoundTime": latest.Format(time.DateTime), "HostIP": fmt.Sprintf("10.0.%d.%d", i/250, i%250+1),
 			"ClientIP": "203.0.113.9", "ContainerNetStatus": "NORMAL", "ContainerNetSubStatus": "NONE",
 			"ContainerIsolateOperationSrc": "user", "NodeID": "ins-" + id, "NodeType": "NORMAL",
 			"NodeSubNetID": "subnet-1", "NodeSubNetName": "default", "NodeSubNetCIDR": "10.0.0.0/16",

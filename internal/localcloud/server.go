@@ -18,6 +18,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	_ "time/tzdata" // TCSSZone on machines without a zone database
 )
 
 // Keys the demo and the tests use. They are nobody's real keys and none of the
@@ -56,6 +57,9 @@ type Config struct {
 	TCSSEvents int
 	// TCSSSparse makes every generated TCSS event sparse: most optional fields absent.
 	TCSSSparse bool
+	// TCSSTimeZone is the zone TCSS writes its zone-less times in (default
+	// TCSSZone). Generated events fall in the last 30 days before Now.
+	TCSSTimeZone *time.Location
 	// HSSEvents is how many events to generate, spread over the last 30 days.
 	HSSEvents int
 	// HSSShape says which generated HSS events are sparse (default: a share, ShapeMixed).
@@ -97,6 +101,8 @@ type Server struct {
 	windows    map[Cloud]*secondWindow
 	requests   []Request
 	nextEvent  int
+	// generatedAt is the instant the generated TCSS events' times count back from.
+	generatedAt time.Time
 
 	// member is the account the known role and agency open; temporary
 	// holds the keys assumed for it, by cloud and access key.
@@ -146,6 +152,10 @@ func StartOn(addr string, cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// Now is the instant the generated TCSS events' times count back from: see
+// TCSSGeneratedFoundTime.
+func (s *Server) Now() time.Time { return s.generatedAt }
+
 // newAccount holds the data of one account: the caller's own, or the member
 // account that the known role and agency open.
 func newAccount(cfg Config) *Server {
@@ -157,8 +167,10 @@ func newAccount(cfg Config) *Server {
 	s.tcss[TCSSReferenceEventID] = json.RawMessage(TCSSReferenceResponse)
 	s.tcss[TCSSSparseEventID] = json.RawMessage(tcssSparseResponse)
 	s.tcss[TCSSBadTreeEventID] = json.RawMessage(tcssBadTreeResponse)
+	now := cfg.Now()
+	s.generatedAt = now
 	for i := 1; i <= cfg.TCSSEvents; i++ {
-		raw, _ := json.Marshal(generateTCSSEvent(i, cfg.TCSSSparse))
+		raw, _ := json.Marshal(generateTCSSEvent(i, cfg.TCSSEvents, now, cfg.TCSSTimeZone, cfg.TCSSSparse))
 		s.tcss[TCSSGeneratedEventID(i)] = raw
 	}
 	for id, raw := range s.tcss {
@@ -180,6 +192,9 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.TencentQuota == 0 {
 		cfg.TencentQuota = 20
+	}
+	if cfg.TCSSTimeZone == nil {
+		cfg.TCSSTimeZone, _ = time.LoadLocation(TCSSZone) // embedded: time/tzdata
 	}
 	if cfg.HSSEnterpriseProject == "" {
 		cfg.HSSEnterpriseProject = "0"

@@ -73,8 +73,12 @@ func TestTencentListServesTheDetailsEvents(t *testing.T) {
 		t.Errorf("found_time asc, offset 3: %v", ids(asc.EventSet))
 	}
 	latest := listPage(t, c, tencentcloud.DescribeAbnormalProcessEventsRequest{Limit: ptr(uint64(1)), By: ptr("LatestFoundTime"), Order: ptr("desc")})
-	if *latest.EventSet[0].Id != localcloud.TCSSGeneratedEventID(1) {
-		t.Errorf("latest_found_time desc starts with %s", *latest.EventSet[0].Id)
+	if want := localcloud.TCSSGeneratedEventID(localcloud.TCSSNewestByLatest(srv.Now(), n)); *latest.EventSet[0].Id != want {
+		t.Errorf("latest_found_time desc starts with %s, want %s", *latest.EventSet[0].Id, want)
+	}
+	found := listPage(t, c, tencentcloud.DescribeAbnormalProcessEventsRequest{Limit: ptr(uint64(1)), By: ptr("FoundTime"), Order: ptr("desc")})
+	if want := localcloud.TCSSGeneratedEventID(n); *found.EventSet[0].Id != want {
+		t.Errorf("found_time desc starts with %s, want %s", *found.EventSet[0].Id, want)
 	}
 }
 

@@ -60,20 +60,60 @@ type page[T any] struct {
 	items  []T
 }
 
+// getPage reads the page at offset under r's bound.
+func getPage[T any](ctx context.Context, r *Reader, fetch Fetch[T], offset int) (page[T], error) {
+	if offset > r.MaxOffset {
+		return page[T]{}, fmt.Errorf("the list holds more items than the API can page through (offset above %d): narrow the query", r.MaxOffset)
+	}
+	if err := r.sem.Acquire(ctx, 1); err != nil {
+		return page[T]{}, err
+	}
+	defer r.sem.Release(1)
+	r.requests.Add(1)
+	total, items, err := fetch(ctx, offset)
+	return page[T]{offset: offset, total: total, items: items}, err
+}
+
+// ReadWhile reads a list ordered so that the items wanted come first (the
+// newest, for a time range), wave pages at a time, and stops after the wave
+// in which a page ends the list or its last item is past what is wanted
+// (more says). Items of later pages of that wave are dropped: they are
+// further past. Concurrency is thus spent only while every item seen is
+// wanted; at most wave-1 requests are wasted at the end.
+func ReadWhile[T any](ctx context.Context, r *Reader, name string, wave int, fetch Fetch[T], more func(last *T) bool) (List[T], error) {
+	var out List[T]
+	for offset := 0; ; offset += wave * r.PageSize {
+		pages := make([]page[T], wave)
+		g, gctx := errgroup.WithContext(ctx)
+		for i := range pages {
+			g.Go(func() error {
+				var err error
+				pages[i], err = getPage(gctx, r, fetch, offset+i*r.PageSize)
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return List[T]{}, err
+		}
+		if offset == 0 {
+			out.Total = pages[0].total
+		}
+		for i, p := range pages {
+			out.Items = append(out.Items, p.items...)
+			end := int64(offset+(i+1)*r.PageSize) >= out.Total
+			if end || len(p.items) < r.PageSize || !more(&p.items[len(p.items)-1]) {
+				logging.Debug(ctx, "read the wanted part of the list", map[string]any{
+					"list": name, "total": out.Total, "items": len(out.Items), "requests": r.Requests(),
+				})
+				return out, nil
+			}
+		}
+	}
+}
+
 // Read reads one list to the end. name labels its log lines.
 func Read[T any](ctx context.Context, r *Reader, name string, fetch Fetch[T]) (List[T], error) {
-	get := func(ctx context.Context, offset int) (page[T], error) {
-		if offset > r.MaxOffset {
-			return page[T]{}, fmt.Errorf("the list holds more items than the API can page through (offset above %d): narrow the query", r.MaxOffset)
-		}
-		if err := r.sem.Acquire(ctx, 1); err != nil {
-			return page[T]{}, err
-		}
-		defer r.sem.Release(1)
-		r.requests.Add(1)
-		total, items, err := fetch(ctx, offset)
-		return page[T]{offset: offset, total: total, items: items}, err
-	}
+	get := func(ctx context.Context, offset int) (page[T], error) { return getPage(ctx, r, fetch, offset) }
 
 	type result struct {
 		page page[T]

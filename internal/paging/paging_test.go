@@ -162,3 +162,48 @@ func TestReadSpeculatedPageFailing(t *testing.T) {
 		}
 	}
 }
+
+// TestReadWhile reads the wanted head of a list in waves and stops after the
+// wave that reaches past it.
+func TestReadWhile(t *testing.T) {
+	const size = 1234
+	for _, tc := range []struct {
+		wanted, wave int
+		requests     int64
+	}{
+		{0, 2, 2}, {50, 2, 2}, {100, 2, 2}, {250, 2, 4}, {300, 2, 4}, {310, 2, 4}, {1234, 2, 14}, {250, 1, 3},
+	} {
+		r := paging.NewReader(100, 1<<20, 8)
+		var mu sync.Mutex
+		seen := map[int]int{}
+		got, err := paging.ReadWhile(t.Context(), r, "test", tc.wave, func(_ context.Context, offset int) (int64, []int, error) {
+			mu.Lock()
+			seen[offset]++
+			mu.Unlock()
+			var items []int
+			for i := offset; i < min(offset+100, size); i++ {
+				items = append(items, i)
+			}
+			return size, items, nil
+		}, func(last *int) bool { return *last < tc.wanted })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Requests() != tc.requests {
+			t.Errorf("wanted %d, wave %d: %d requests, want %d", tc.wanted, tc.wave, r.Requests(), tc.requests)
+		}
+		if got.Total != size || len(got.Items) < min(tc.wanted, size) {
+			t.Errorf("wanted %d: total %d, %d items", tc.wanted, got.Total, len(got.Items))
+		}
+		for i, v := range got.Items {
+			if v != i {
+				t.Fatalf("wanted %d: item %d is %d: not in list order", tc.wanted, i, v)
+			}
+		}
+		for offset, n := range seen {
+			if n != 1 {
+				t.Errorf("offset %d read %d times", offset, n)
+			}
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -28,7 +29,7 @@ func FuzzTCSSResponse(f *testing.F) {
 			return
 		}
 		var m tcssAbnormalProcessModel
-		_ = fillTCSSModel(&m, resp.Response)
+		_ = fillTCSSModel(&m, resp.Response, newTCSSTimes(time.UTC))
 	})
 }
 
@@ -76,7 +77,7 @@ func checkTCSSListBothWays(t *testing.T, events []tencentcloud.AbnormalProcessEv
 	if !ok {
 		t.Fatal("the schema is not an object")
 	}
-	model := func(i int) tcssListEventModel { return newTCSSListEventModel(&events[i]) }
+	model := func(i int) tcssListEventModel { return newTCSSListEventModel(&events[i], newTCSSTimes(time.UTC)) }
 	state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(typ, nil)}
 	models := keepModels(len(events), model)
 	m := tcssAbnormalProcessesModel{Events: make([]tcssListEventModel, len(models))}

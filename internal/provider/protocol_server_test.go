@@ -322,7 +322,7 @@ func configuredHSSServer(t testing.TB, srv *localcloud.Server, server tfprotov6.
 		"tencentcloud": tftypes.NewValue(typ.AttributeTypes["tencentcloud"], map[string]tftypes.Value{
 			"secret_id": tfString(localcloud.TencentSecretID), "secret_key": tfString(localcloud.TencentSecretKey),
 			"security_token": tfString(nil), "region": tfString(nil), "endpoint": tfString(srv.URL()),
-			"requests_per_second": tfNumber(int64(1000)), "max_retries": tfNumber(nil),
+			"requests_per_second": tfNumber(int64(1000)), "max_retries": tfNumber(nil), "time_zone": tfString(nil),
 			"assume_role": nullOf(typ, "tencentcloud", "assume_role"),
 		}),
 		"huaweicloud": tftypes.NewValue(typ.AttributeTypes["huaweicloud"], map[string]tftypes.Value{

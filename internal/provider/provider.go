@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
+	_ "time/tzdata" // tencentcloud.time_zone on machines without a zone database
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -32,6 +34,7 @@ const (
 	envTencentSecretKey     = "TENCENTCLOUD_SECRET_KEY"
 	envTencentSecurityToken = "TENCENTCLOUD_SECURITY_TOKEN"
 	envTencentRegion        = "TENCENTCLOUD_REGION"
+	envTencentTimeZone      = "TENCENTCLOUD_TIME_ZONE"
 	envTencentEndpoint      = "TENCENTCLOUD_TCSS_ENDPOINT"
 
 	envHuaweiAccessKey     = "HW_ACCESS_KEY"
@@ -68,6 +71,7 @@ type tencentCloudModel struct {
 	Region            types.String `tfsdk:"region"`
 	Endpoint          types.String `tfsdk:"endpoint"`
 	RequestsPerSecond types.Int64  `tfsdk:"requests_per_second"`
+	TimeZone          types.String `tfsdk:"time_zone"`
 	MaxRetries        types.Int64  `tfsdk:"max_retries"`
 
 	AssumeRole *tencentAssumeRoleModel `tfsdk:"assume_role"`
@@ -122,6 +126,13 @@ func (p *cwppProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"region": schema.StringAttribute{
 						Optional: true, Validators: nonEmpty,
 						Description: "Region. Environment variable: `" + envTencentRegion + "` (default: `" + tencentcloud.DefaultRegion + "`).",
+					},
+					"time_zone": schema.StringAttribute{
+						Optional: true, Validators: []validator.String{timeZoneValidator{}},
+						Description: "The zone of TCSS's times, which the API sends without one (`YYYY-MM-DD hh:mm:ss`): an IANA " +
+							"name such as `Asia/Shanghai` or `UTC`. It makes the `*_rfc3339` companions and reads `last_days`, " +
+							"`begin_time` and `end_time`. Environment variable: `" + envTencentTimeZone + "` (default: `" +
+							defaultTencentTimeZone + "`, China Standard Time, as the TCSS console shows them).",
 					},
 					"endpoint": schema.StringAttribute{
 						Optional: true, Validators: endpoint,
@@ -245,6 +256,32 @@ func requireSetting(value string, at path.Path, env, what string, resp *provider
 		fmt.Sprintf("The %s is required. Set %s in the provider block or the %s environment variable.", what, at, env))
 }
 
+// defaultTencentTimeZone is China Standard Time, the zone the TCSS console shows.
+const defaultTencentTimeZone = "Asia/Shanghai"
+
+// timeZoneValidator accepts IANA zone names; the zone database is embedded
+// (time/tzdata), so names work on machines without one.
+type timeZoneValidator struct{}
+
+func (timeZoneValidator) Description(context.Context) string { return "an IANA time zone name" }
+
+func (v timeZoneValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (timeZoneValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if name := req.ConfigValue.ValueString(); name == "" || name == "Local" || loadErr(name) != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
+			fmt.Sprintf("%s must be an IANA time zone name such as Asia/Shanghai or UTC; got %q.", req.Path, req.ConfigValue.ValueString()))
+	}
+}
+
+func loadErr(name string) error {
+	_, err := time.LoadLocation(name)
+	return err
+}
+
 // incompleteFromEnvironment says which of a cloud's required variables are
 // missing when only the environment configures it, or "" when none is.
 // values maps each variable, in order, to what it resolved to.
@@ -305,6 +342,13 @@ func configureTencent(ctx context.Context, m *tencentCloudModel, data *providerD
 	}
 	requireSetting(cfg.SecretID, at("secret_id"), envTencentSecretID, "Tencent Cloud secret id", resp)
 	requireSetting(cfg.SecretKey, at("secret_key"), envTencentSecretKey, "Tencent Cloud secret key", resp)
+	zoneName := cmp.Or(stringSetting(m.TimeZone, envTencentTimeZone, at("time_zone"), resp), defaultTencentTimeZone)
+	zone, err := time.LoadLocation(zoneName)
+	if err != nil || zoneName == "Local" {
+		resp.Diagnostics.AddAttributeError(at("time_zone"), "Invalid tencentcloud.time_zone",
+			fmt.Sprintf("%q (from tencentcloud.time_zone or %s) is not an IANA time zone name such as Asia/Shanghai or UTC.", zoneName, envTencentTimeZone))
+	}
+	data.tencentZone = zone
 	data.addSecrets(cfg.SecretKey, cfg.SecurityToken)
 	if resp.Diagnostics.HasError() {
 		return nil

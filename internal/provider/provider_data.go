@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -17,7 +18,9 @@ import (
 // configured cloud, nil for a cloud that is not configured.
 type providerData struct {
 	tencent tencentcloud.API
-	huawei  *huaweicloud.Client
+	// tencentZone is tencentcloud.time_zone: TCSS's times carry none.
+	tencentZone *time.Location
+	huawei      *huaweicloud.Client
 	// tencentIncomplete and huaweiIncomplete say what the environment lacks
 	// when it alone configures a cloud, reported by that cloud's data sources.
 	tencentIncomplete, huaweiIncomplete string

@@ -53,7 +53,7 @@ func TestAccProviderSchemaJSON(t *testing.T) {
 	}
 	want := map[string]map[string]bool{ // attribute -> sensitive
 		"tencentcloud": {"secret_id": false, "secret_key": true, "security_token": true, "region": false,
-			"endpoint": false, "requests_per_second": false, "max_retries": false},
+			"endpoint": false, "requests_per_second": false, "max_retries": false, "time_zone": false},
 		"huaweicloud": {"access_key": false, "secret_key": true, "security_token": true, "region": false,
 			"project_id": false, "endpoint": false, "requests_per_second": false, "max_retries": false},
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -40,38 +41,40 @@ type tcssAbnormalProcessModel struct {
 }
 
 type tcssEventBaseInfoModel struct {
-	EventID                      types.String `tfsdk:"event_id"`
-	FoundTime                    types.String `tfsdk:"found_time"`
-	ContainerID                  types.String `tfsdk:"container_id"`
-	ContainerName                types.String `tfsdk:"container_name"`
-	ImageID                      types.String `tfsdk:"image_id"`
-	ImageName                    types.String `tfsdk:"image_name"`
-	NodeName                     types.String `tfsdk:"node_name"`
-	Status                       types.String `tfsdk:"status"`
-	EventName                    types.String `tfsdk:"event_name"`
-	EventType                    types.String `tfsdk:"event_type"`
-	EventCount                   types.Int64  `tfsdk:"event_count"`
-	LatestFoundTime              types.String `tfsdk:"latest_found_time"`
-	HostIP                       types.String `tfsdk:"host_ip"`
-	ClientIP                     types.String `tfsdk:"client_ip"`
-	ContainerNetStatus           types.String `tfsdk:"container_net_status"`
-	ContainerNetSubStatus        types.String `tfsdk:"container_net_sub_status"`
-	ContainerIsolateOperationSrc types.String `tfsdk:"container_isolate_operation_src"`
-	NodeID                       types.String `tfsdk:"node_id"`
-	NodeType                     types.String `tfsdk:"node_type"`
-	NodeSubNetID                 types.String `tfsdk:"node_sub_net_id"`
-	NodeSubNetName               types.String `tfsdk:"node_sub_net_name"`
-	NodeSubNetCIDR               types.String `tfsdk:"node_sub_net_cidr"`
-	PodName                      types.String `tfsdk:"pod_name"`
-	PodIP                        types.String `tfsdk:"pod_ip"`
-	PodStatus                    types.String `tfsdk:"pod_status"`
-	ClusterID                    types.String `tfsdk:"cluster_id"`
-	ClusterName                  types.String `tfsdk:"cluster_name"`
-	NodeUniqueID                 types.String `tfsdk:"node_unique_id"`
-	HostID                       types.String `tfsdk:"host_id"`
-	Namespace                    types.String `tfsdk:"namespace"`
-	WorkloadType                 types.String `tfsdk:"workload_type"`
-	ContainerStatus              types.String `tfsdk:"container_status"`
+	EventID                      types.String      `tfsdk:"event_id"`
+	FoundTime                    types.String      `tfsdk:"found_time"`
+	FoundTimeRFC3339             timetypes.RFC3339 `tfsdk:"found_time_rfc3339"`
+	ContainerID                  types.String      `tfsdk:"container_id"`
+	ContainerName                types.String      `tfsdk:"container_name"`
+	ImageID                      types.String      `tfsdk:"image_id"`
+	ImageName                    types.String      `tfsdk:"image_name"`
+	NodeName                     types.String      `tfsdk:"node_name"`
+	Status                       types.String      `tfsdk:"status"`
+	EventName                    types.String      `tfsdk:"event_name"`
+	EventType                    types.String      `tfsdk:"event_type"`
+	EventCount                   types.Int64       `tfsdk:"event_count"`
+	LatestFoundTime              types.String      `tfsdk:"latest_found_time"`
+	LatestFoundTimeRFC3339       timetypes.RFC3339 `tfsdk:"latest_found_time_rfc3339"`
+	HostIP                       types.String      `tfsdk:"host_ip"`
+	ClientIP                     types.String      `tfsdk:"client_ip"`
+	ContainerNetStatus           types.String      `tfsdk:"container_net_status"`
+	ContainerNetSubStatus        types.String      `tfsdk:"container_net_sub_status"`
+	ContainerIsolateOperationSrc types.String      `tfsdk:"container_isolate_operation_src"`
+	NodeID                       types.String      `tfsdk:"node_id"`
+	NodeType                     types.String      `tfsdk:"node_type"`
+	NodeSubNetID                 types.String      `tfsdk:"node_sub_net_id"`
+	NodeSubNetName               types.String      `tfsdk:"node_sub_net_name"`
+	NodeSubNetCIDR               types.String      `tfsdk:"node_sub_net_cidr"`
+	PodName                      types.String      `tfsdk:"pod_name"`
+	PodIP                        types.String      `tfsdk:"pod_ip"`
+	PodStatus                    types.String      `tfsdk:"pod_status"`
+	ClusterID                    types.String      `tfsdk:"cluster_id"`
+	ClusterName                  types.String      `tfsdk:"cluster_name"`
+	NodeUniqueID                 types.String      `tfsdk:"node_unique_id"`
+	HostID                       types.String      `tfsdk:"host_id"`
+	Namespace                    types.String      `tfsdk:"namespace"`
+	WorkloadType                 types.String      `tfsdk:"workload_type"`
+	ContainerStatus              types.String      `tfsdk:"container_status"`
 }
 
 type tcssProcessInfoModel struct {
@@ -109,14 +112,16 @@ type tcssAncestorProcessModel struct {
 }
 
 type tcssEventDetailModel struct {
-	Description   types.String        `tfsdk:"description"`
-	Solution      types.String        `tfsdk:"solution"`
-	Remark        types.String        `tfsdk:"remark"`
-	RuleName      types.String        `tfsdk:"rule_name"`
-	RuleID        types.String        `tfsdk:"rule_id"`
-	OperationTime types.String        `tfsdk:"operation_time"`
-	GroupName     types.String        `tfsdk:"group_name"`
-	MatchRule     *tcssMatchRuleModel `tfsdk:"match_rule"`
+	Description   types.String `tfsdk:"description"`
+	Solution      types.String `tfsdk:"solution"`
+	Remark        types.String `tfsdk:"remark"`
+	RuleName      types.String `tfsdk:"rule_name"`
+	RuleID        types.String `tfsdk:"rule_id"`
+	OperationTime types.String `tfsdk:"operation_time"`
+	// OperationTimeRFC3339 is operation_time in tencentcloud.time_zone.
+	OperationTimeRFC3339 timetypes.RFC3339   `tfsdk:"operation_time_rfc3339"`
+	GroupName            types.String        `tfsdk:"group_name"`
+	MatchRule            *tcssMatchRuleModel `tfsdk:"match_rule"`
 }
 
 type tcssMatchRuleModel struct {
@@ -150,7 +155,8 @@ func (d *tcssAbnormalProcessDataSource) Schema(_ context.Context, _ datasource.S
 				Computed: true, Description: "Basic information of the event (RunTimeEventBaseInfo).",
 				Attributes: map[string]schema.Attribute{
 					"event_id":                        s("Unique id of the event."),
-					"found_time":                      s("When the event was first found."),
+					"found_time":                      s("When the event was first found, `YYYY-MM-DD hh:mm:ss` in the API's zone-less form."),
+					"found_time_rfc3339":              tcssRFC3339Attribute("found_time"),
 					"container_id":                    s("Container id."),
 					"container_name":                  s("Container name."),
 					"image_id":                        s("Image id."),
@@ -161,6 +167,7 @@ func (d *tcssAbnormalProcessDataSource) Schema(_ context.Context, _ datasource.S
 					"event_type":                      s("Event type."),
 					"event_count":                     computedInt64("How many times the event occurred."),
 					"latest_found_time":               s("When the event was last found."),
+					"latest_found_time_rfc3339":       tcssRFC3339Attribute("latest_found_time"),
 					"host_ip":                         s("Private IP of the host."),
 					"client_ip":                       s("Public IP of the host."),
 					"container_net_status":            s("Network status of the container (isolation)."),
@@ -221,13 +228,14 @@ func (d *tcssAbnormalProcessDataSource) Schema(_ context.Context, _ datasource.S
 			"event_detail": schema.SingleNestedAttribute{
 				Computed: true, Description: "Description of the event (AbnormalProcessEventDescription).",
 				Attributes: map[string]schema.Attribute{
-					"description":    s("What was detected."),
-					"solution":       s("Suggested remedy."),
-					"remark":         s("Remark."),
-					"rule_name":      s("Name of the rule that raised the event."),
-					"rule_id":        s("Id of the rule that raised the event."),
-					"operation_time": s("When the event was handled."),
-					"group_name":     s("Rule group, such as `SYSTEM_DEFINED_RULE`."),
+					"description":            s("What was detected."),
+					"solution":               s("Suggested remedy."),
+					"remark":                 s("Remark."),
+					"rule_name":              s("Name of the rule that raised the event."),
+					"rule_id":                s("Id of the rule that raised the event."),
+					"operation_time":         s("When the event was handled."),
+					"operation_time_rfc3339": tcssRFC3339Attribute("operation_time"),
+					"group_name":             s("Rule group, such as `SYSTEM_DEFINED_RULE`."),
 					"match_rule": schema.SingleNestedAttribute{
 						Computed: true, Description: "The child rule the process matched (AbnormalProcessChildRuleInfo).",
 						Attributes: map[string]schema.Attribute{
@@ -274,12 +282,14 @@ func (d *tcssAbnormalProcessDataSource) Read(ctx context.Context, req datasource
 	logging.Debug(ctx, "read abnormal process event")
 
 	model.Region = types.StringValue(region)
-	resp.Diagnostics.Append(fillTCSSModel(&model, out)...)
+	times := newTCSSTimes(d.data.tencentZone)
+	resp.Diagnostics.Append(fillTCSSModel(&model, out, times)...)
+	times.warn(&resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }
 
 // fillTCSSModel maps the API's response onto the model; absent objects and fields are null.
-func fillTCSSModel(m *tcssAbnormalProcessModel, out *tencentcloud.DescribeAbnormalProcessDetailResponseParams) diag.Diagnostics {
+func fillTCSSModel(m *tcssAbnormalProcessModel, out *tencentcloud.DescribeAbnormalProcessDetailResponseParams, times *tcssTimes) diag.Diagnostics {
 	var diags diag.Diagnostics
 	pid := func(attr string, v *uint64) types.Int64 {
 		value, ok := uint64Value(v)
@@ -305,6 +315,7 @@ func fillTCSSModel(m *tcssAbnormalProcessModel, out *tencentcloud.DescribeAbnorm
 			PodIP: str(b.PodIP), PodStatus: str(b.PodStatus), ClusterID: str(b.ClusterID), ClusterName: str(b.ClusterName),
 			NodeUniqueID: str(b.NodeUniqueID), HostID: str(b.HostID), Namespace: str(b.Namespace),
 			WorkloadType: str(b.WorkloadType), ContainerStatus: str(b.ContainerStatus),
+			FoundTimeRFC3339: times.rfc3339(b.FoundTime), LatestFoundTimeRFC3339: times.rfc3339(b.LatestFoundTime),
 		}
 	}
 	if p := out.ProcessInfo; p != nil {
@@ -341,6 +352,7 @@ func fillTCSSModel(m *tcssAbnormalProcessModel, out *tencentcloud.DescribeAbnorm
 		m.EventDetail = &tcssEventDetailModel{
 			Description: str(e.Description), Solution: str(e.Solution), Remark: str(e.Remark), RuleName: str(e.RuleName),
 			RuleID: str(e.RuleId), OperationTime: str(e.OperationTime), GroupName: str(e.GroupName),
+			OperationTimeRFC3339: times.rfc3339(e.OperationTime),
 		}
 		if r := e.MatchRule; r != nil {
 			m.EventDetail.MatchRule = &tcssMatchRuleModel{
@@ -350,6 +362,16 @@ func fillTCSSModel(m *tcssAbnormalProcessModel, out *tencentcloud.DescribeAbnorm
 		}
 	}
 	return diags
+}
+
+// tcssRFC3339Attribute is the companion of a TCSS time attribute.
+func tcssRFC3339Attribute(of string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Computed: true, CustomType: timetypes.RFC3339Type{},
+		Description: "`" + of + "` as an RFC 3339 time, read in the provider's `tencentcloud.time_zone` (the API's times " +
+			"carry no zone), such as `2024-10-23T17:38:12+08:00`, so HCL can compare it with `timecmp`; null when `" + of +
+			"` is absent or not of the API's form.",
+	}
 }
 
 // processTreeNodesAttribute is the schema of process_tree_nodes; the

@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -22,8 +23,9 @@ import (
 )
 
 var (
-	_ datasource.DataSourceWithConfigure      = (*tcssAbnormalProcessesDataSource)(nil)
-	_ datasource.DataSourceWithValidateConfig = (*tcssAbnormalProcessesDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*tcssAbnormalProcessesDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig   = (*tcssAbnormalProcessesDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*tcssAbnormalProcessesDataSource)(nil)
 )
 
 // tcssNarrowing names the arguments that make a list read smaller.
@@ -44,6 +46,9 @@ var (
 // tcssListConcurrency bounds the requests one list read has in flight; the
 // provider's TCSS limiter, shared with the detail reads, bounds how fast they start.
 const tcssListConcurrency = 8
+
+// tcssRangeWave is how many pages a ranged read requests at once.
+const tcssRangeWave = 2
 
 // NewTCSSAbnormalProcessesDataSource is the cwpp_tcss_abnormal_processes data source.
 func NewTCSSAbnormalProcessesDataSource() datasource.DataSource {
@@ -75,12 +80,20 @@ func (d *tcssAbnormalProcessesDataSource) Schema(_ context.Context, _ datasource
 			},
 			"order_by": schema.StringAttribute{
 				Optional: true, Validators: []validator.String{stringvalidator.OneOf("found_time", "latest_found_time")},
-				Description: "Sort field, sent to the API as `By`: `found_time` or `latest_found_time` (default: the API's order).",
+				Description: "Sort field, sent to the API as `By`: `found_time` or `latest_found_time` (default: the API's order). " +
+					"With a time range the list is read by `found_time`, newest first: another order is an error.",
 			},
 			"order": schema.StringAttribute{
 				Optional: true, Validators: []validator.String{stringvalidator.OneOf("asc", "desc")},
-				Description: "`asc` or `desc`, sent to the API as `Order` (default: the API's).",
+				Description: "`asc` or `desc`, sent to the API as `Order` (default: the API's). With a time range, only `desc`.",
 			},
+			"last_days": lastDaysAttribute("Only events found in the last 1 to 30 days, by `found_time` read in " +
+				"`tencentcloud.time_zone`. Optional; without `last_days` or `begin_time` + `end_time`, the whole list. With a range " +
+				"the list is read newest first and paging stops at the first page that reaches past the range's start."),
+			"begin_time": rfc3339Attribute("Only events found at or after this RFC 3339 time, such as `2026-11-01T00:00:00Z`. " +
+				"Requires `end_time`; conflicts with `last_days`. For a range relative to now use `plantimestamp()`, known at " +
+				"plan, not `timestamp()`, which defers the read to apply."),
+			"end_time": rfc3339Attribute("Only events found at or before this RFC 3339 time, after `begin_time`. Requires `begin_time`."),
 			"rule_levels": schema.SetAttribute{
 				Optional: true, ElementType: types.StringType,
 				Validators: []validator.Set{
@@ -96,12 +109,18 @@ func (d *tcssAbnormalProcessesDataSource) Schema(_ context.Context, _ datasource
 					"was cut (default: all). `0` keeps no events, only `summary`, without a warning.",
 			},
 			"total_count": schema.Int64Attribute{
-				Computed:    true,
-				Description: "How many events the API reported for the query, before `rule_levels` and `max_results`.",
+				Computed: true,
+				Description: "How many events the API reported for the query (its `status` and `filter`s): the whole list's count, " +
+					"whatever the time range, before `rule_levels` and `max_results`. See `matched_count`.",
+			},
+			"matched_count": schema.Int64Attribute{
+				Computed: true,
+				Description: "How many events matched: in the time range, if any, and of `rule_levels`, before `max_results`; " +
+					"the events `summary` counts.",
 			},
 			"summary": schema.SingleNestedAttribute{
 				Computed: true,
-				Description: "Counts over every event that matched: after `rule_levels`, before `max_results`. " +
+				Description: "Counts over every event that matched: in the time range, after `rule_levels`, before `max_results`. " +
 					"An event without the counted field is left out of that map.",
 				Attributes: map[string]schema.Attribute{
 					"by_match_rule_level": schema.MapAttribute{
@@ -122,7 +141,8 @@ func (d *tcssAbnormalProcessesDataSource) Schema(_ context.Context, _ datasource
 					"process_path":                    s("Process path."),
 					"event_type":                      s("Event type."),
 					"match_rule_name":                 s("Name of the matched rule."),
-					"found_time":                      s("When the event was first found, `YYYY-MM-DD hh:mm:ss`."),
+					"found_time":                      s("When the event was first found, `YYYY-MM-DD hh:mm:ss`, without a zone."),
+					"found_time_rfc3339":              tcssRFC3339Attribute("found_time"),
 					"container_name":                  s("Container name."),
 					"image_name":                      s("Image name."),
 					"behavior":                        s("Action taken."),
@@ -137,6 +157,7 @@ func (d *tcssAbnormalProcessesDataSource) Schema(_ context.Context, _ datasource
 					"rule_exist":                      schema.BoolAttribute{Computed: true, Description: "Whether the matched rule still exists."},
 					"event_count":                     computedInt64("How many times the event occurred."),
 					"latest_found_time":               s("When the event was last found."),
+					"latest_found_time_rfc3339":       tcssRFC3339Attribute("latest_found_time"),
 					"rule_id":                         s("Rule set id."),
 					"match_group_name":                s("Group of the matched rule."),
 					"match_rule_level":                s("Level of the matched rule: " + tcssRuleLevelWords + "."),
@@ -164,7 +185,8 @@ func (d *tcssAbnormalProcessesDataSource) Schema(_ context.Context, _ datasource
 			// inside an object value without a word (terraform#33570).
 			"filter": schema.ListNestedBlock{
 				Description: "A filter passed to the API's `Filters` as given, for the filter names it accepts beyond `Status` " +
-					"(sibling TCSS event APIs document `EventType`, `ContainerStatus`, `ContainerNetStatus` and `TimeRange`). " +
+					"(sibling TCSS event APIs document `EventType`, `ContainerStatus` and `ContainerNetStatus`; for time, use " +
+					"`last_days` or `begin_time` + `end_time`). " +
 					"Repeat the block for more filters; an event must match all of them.",
 				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
 					"name": schema.StringAttribute{
@@ -189,9 +211,38 @@ func (d *tcssAbnormalProcessesDataSource) Schema(_ context.Context, _ datasource
 	}
 }
 
-// ValidateConfig refuses a Status filter beside status: one place says it.
-// It reads only what it checks, so values known only at apply pass.
+func (d *tcssAbnormalProcessesDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.RequiredTogether(path.MatchRoot("begin_time"), path.MatchRoot("end_time")),
+		datasourcevalidator.Conflicting(path.MatchRoot("last_days"), path.MatchRoot("begin_time")),
+		datasourcevalidator.Conflicting(path.MatchRoot("last_days"), path.MatchRoot("end_time")),
+	}
+}
+
+// ValidateConfig checks begin before end, an order a time range cannot
+// use, and a Status filter beside status. It reads only what it checks, so
+// values known only at apply pass.
 func (d *tcssAbnormalProcessesDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	validateTimeOrder(ctx, req.Config, &resp.Diagnostics)
+	var lastDays types.Number
+	var begin, orderBy, order types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("last_days"), &lastDays)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("begin_time"), &begin)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("order_by"), &orderBy)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("order"), &order)...)
+	if !lastDays.IsNull() || !begin.IsNull() {
+		const why = "With a time range (last_days, or begin_time and end_time) the list is read ordered by found_time, newest first, " +
+			"so that paging stops once it is past the range's start."
+		if !orderBy.IsNull() && !orderBy.IsUnknown() && orderBy.ValueString() != "found_time" {
+			resp.Diagnostics.AddAttributeError(path.Root("order_by"), "order_by conflicts with the time range",
+				fmt.Sprintf("order_by = %q cannot be used with a time range. %s Remove order_by, or the time range.", orderBy.ValueString(), why))
+		}
+		if !order.IsNull() && !order.IsUnknown() && order.ValueString() != "desc" {
+			resp.Diagnostics.AddAttributeError(path.Root("order"), "order conflicts with the time range",
+				fmt.Sprintf("order = %q cannot be used with a time range. %s Remove order, or the time range.", order.ValueString(), why))
+		}
+	}
+
 	var status types.String
 	var filters types.List
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("status"), &status)...)
@@ -226,50 +277,94 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 		return
 	}
 
+	r := readTimeRange(model.LastDays, model.BeginTime, model.EndTime, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ranged, begin, end := r.set(), r.Begin, r.End
+	if r.LastDays != nil {
+		end = time.Now()
+		begin = end.Add(-time.Duration(*r.LastDays) * 24 * time.Hour)
+	}
+	// An event is in the range when its found time reads and lies within
+	// the range, bounds included; without a range every event is.
+	in := func(found time.Time, ok bool) bool {
+		return !ranged || (ok && !found.Before(begin) && !found.After(end))
+	}
+
 	page := tcssListRequest(&model)
+	if ranged {
+		page.By, page.Order = ptrTo("FoundTime"), ptrTo("desc")
+	}
+	times := newTCSSTimes(d.data.tencentZone)
 	list := encodedListFrom(ctx)
 	budget := newStateBudget(model.MaxResults)
 	wanted := matcher(model.RuleLevels)
 	keep := func(total int64, events []tencentcloud.AbnormalProcessEventInfo) ([]tcssKeptEvent, error) {
-		models := func(i int) tcssListEventModel { return newTCSSListEventModel(&events[i]) }
-		switch {
-		case !model.MaxResults.IsNull() && model.MaxResults.ValueInt64() == 0:
-			return keepTCSSEvents(events, nil), nil
-		case list == nil:
-			return keepTCSSEvents(events, keepModels(len(events), models)), nil
+		kept := keepTCSSEvents(events, times, in)
+		if !model.MaxResults.IsNull() && model.MaxResults.ValueInt64() == 0 {
+			return kept, nil
 		}
-		codec, err := tcssListEventCodec()
+		var keptIn []int // the events whose list elements are kept: those in the range
+		for i := range kept {
+			if kept[i].inRange {
+				keptIn = append(keptIn, i)
+			}
+		}
+		models := func(j int) tcssListEventModel { return newTCSSListEventModel(&events[keptIn[j]], times) }
+		var elements []listElement[tcssListEventModel]
+		if list == nil {
+			elements = keepModels(len(keptIn), models)
+		} else {
+			codec, err := tcssListEventCodec()
+			if err != nil {
+				return nil, err
+			}
+			if elements, err = keepEncoded(codec, len(keptIn), models); err != nil {
+				return nil, err
+			}
+		}
+		for j, i := range keptIn {
+			kept[i].listElement = elements[j]
+		}
+		if ranged {
+			total = 0 // the API counts the whole list: only what is read counts toward the state
+		}
+		return kept, budget.add(0, total, len(keptIn), func(j int) (int, bool) {
+			e := &kept[keptIn[j]]
+			return len(e.encoded), wanted(e.level)
+		})
+	}
+	fetch := func(ctx context.Context, offset int) (int64, []tcssKeptEvent, error) {
+		req := page
+		req.Offset = ptrTo(uint64(offset))
+		resp, err := client.DescribeAbnormalProcessEvents(ctx, region, req)
 		if err != nil {
-			return nil, err
+			return 0, nil, err
 		}
-		elements, err := keepEncoded(codec, len(events), models)
-		if err != nil {
-			return nil, err
+		total, ok := uint64Value(resp.TotalCount)
+		if !ok {
+			return 0, nil, fmt.Errorf("TotalCount %d is out of range", *resp.TotalCount)
 		}
-		kept := keepTCSSEvents(events, elements)
-		return kept, budget.add(0, total, len(kept), func(i int) (int, bool) { return len(kept[i].encoded), wanted(kept[i].level) })
+		kept, err := keep(total.ValueInt64(), resp.EventSet)
+		return total.ValueInt64(), kept, err
 	}
 
 	started := time.Now()
 	reader := paging.NewReader(tencentcloud.MaxEventsLimit, math.MaxInt32, tcssListConcurrency)
-	// At TCSS's 20 requests a second, the first page's round trip would leave
-	// the limiter idle: request the second page alongside it.
-	reader.SpeculateSecondPage = true
-	result, err := paging.Read(ctx, reader, tencentcloud.ActionDescribeAbnormalProcessEvents,
-		func(ctx context.Context, offset int) (int64, []tcssKeptEvent, error) {
-			req := page
-			req.Offset = ptrTo(uint64(offset))
-			resp, err := client.DescribeAbnormalProcessEvents(ctx, region, req)
-			if err != nil {
-				return 0, nil, err
-			}
-			total, ok := uint64Value(resp.TotalCount)
-			if !ok {
-				return 0, nil, fmt.Errorf("TotalCount %d is out of range", *resp.TotalCount)
-			}
-			kept, err := keep(total.ValueInt64(), resp.EventSet)
-			return total.ValueInt64(), kept, err
-		})
+	var result paging.List[tcssKeptEvent]
+	var err error
+	if ranged {
+		// Newest first: stop after the wave of pages that reaches past the
+		// range's start, 2 pages a wave so that at most one is wasted there.
+		result, err = paging.ReadWhile(ctx, reader, tencentcloud.ActionDescribeAbnormalProcessEvents, tcssRangeWave, fetch,
+			func(last *tcssKeptEvent) bool { return !last.foundOK || !last.found.Before(begin) })
+	} else {
+		// At TCSS's 20 requests a second, the first page's round trip would leave
+		// the limiter idle: request the second page alongside it.
+		reader.SpeculateSecondPage = true
+		result, err = paging.Read(ctx, reader, tencentcloud.ActionDescribeAbnormalProcessEvents, fetch)
+	}
 	if err != nil {
 		if !addStateTooLarge(&resp.Diagnostics, err, tcssNarrowing, "first") {
 			resp.Diagnostics.AddError(tencentErrorSummary(tencentcloud.ActionDescribeAbnormalProcessEvents), tencentErrorDetail(err))
@@ -281,12 +376,24 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 	})
 	logging.Info(ctx, "read TCSS abnormal process events", map[string]any{
 		"total_count": result.Total, "events": len(events), "requests": reader.Requests(), "elapsed": time.Since(started).String(),
+		"ranged": ranged,
 	})
 
+	if ranged {
+		kept := events[:0]
+		for i := range events {
+			if events[i].inRange {
+				kept = append(kept, events[i])
+			}
+		}
+		events = kept
+	}
 	events = keepMatching(events, model.RuleLevels, func(e *tcssKeptEvent) *string { return e.level })
 	model.Summary = summarizeTCSSEvents(events)
+	model.MatchedCount = types.Int64Value(int64(len(events)))
 	events = cutToMaxResults(events, model.MaxResults, "first", &resp.Diagnostics)
 	model.TotalCount = types.Int64Value(result.Total)
+	times.warn(&resp.Diagnostics)
 	elements := make([]listElement[tcssListEventModel], len(events))
 	for i := range events {
 		elements[i] = events[i].listElement

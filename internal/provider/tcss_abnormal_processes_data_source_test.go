@@ -62,6 +62,7 @@ func TestAccTCSSListEveryField(t *testing.T) {
 	reference := objectWith(t, attrs, map[string]knownvalue.Check{
 		"id": str("5202566"), "process_path": str("/usr/local/bin/xenoncli"), "event_type": str("FILE_ABNORMAL_READ"),
 		"match_rule_name": str("REVERSE_SHELL"), "found_time": str("2024-10-21 15:55:45"),
+		"found_time_rfc3339": str("2024-10-21T15:55:45+08:00"), "latest_found_time_rfc3339": str("2024-10-21T20:57:12+08:00"),
 		"container_name": str("/adoring_ishizaka"), "image_name": str("alpine:latest"), "behavior": str("BEHAVIOR_ALERT"),
 		"status": str("EVENT_DEALED"), "image_id": str("sha256:1413413431fd9255658c128086395d3********"),
 		"container_id": str("1***5fe59dbd61071f16d6165480d381********"), "solution": str("排查反弹shell行为及目标地址是否为业务正常需要"),
@@ -193,7 +194,7 @@ func TestAccTCSSListNarrowing(t *testing.T) {
   order    = "desc"`, n + 3, n + 3, localcloud.TCSSGeneratedEventID(n), nil},
 		{"latest_found_time desc", `
   order_by = "latest_found_time"
-  order    = "desc"`, n + 3, n + 3, localcloud.TCSSGeneratedEventID(1), map[string]string{"By": "LatestFoundTime"}},
+  order    = "desc"`, n + 3, n + 3, newestByLatest, map[string]string{"By": "LatestFoundTime"}},
 		{"rule_levels", `rule_levels = ["HIGH"]`, n + 3, high, "", nil},
 		{"status and rule_levels", `
   status      = "EVENT_UNDEAL"
@@ -207,6 +208,9 @@ func TestAccTCSSListNarrowing(t *testing.T) {
 			checks := []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(tcssListAddr, tfjsonpath.New("total_count"), i64(int64(tc.total))),
 				statecheck.ExpectKnownValue(tcssListAddr, tfjsonpath.New("events"), knownvalue.ListSizeExact(tc.events)),
+			}
+			if tc.first == newestByLatest {
+				tc.first = localcloud.TCSSGeneratedEventID(localcloud.TCSSNewestByLatest(srv.Now(), n))
 			}
 			if tc.first != "" {
 				checks = append(checks, statecheck.ExpectKnownValue(tcssListAddr, tfjsonpath.New("events").AtSliceIndex(0).AtMapKey("id"), str(tc.first)))
@@ -236,6 +240,10 @@ func TestAccTCSSListNarrowing(t *testing.T) {
 		})
 	}
 }
+
+// newestByLatest stands for the event LatestFoundTime desc puts first, which
+// depends on the server's clock.
+const newestByLatest = "newest by latest_found_time"
 
 func TestAccTCSSListUnderFaults(t *testing.T) {
 	const n = 450

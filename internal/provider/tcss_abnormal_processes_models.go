@@ -1,6 +1,9 @@
 package provider
 
 import (
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/tencentcloud"
@@ -14,8 +17,13 @@ type tcssAbnormalProcessesModel struct {
 	Order      types.String      `tfsdk:"order"`
 	RuleLevels []types.String    `tfsdk:"rule_levels"`
 	MaxResults types.Int64       `tfsdk:"max_results"`
+	LastDays   types.Number      `tfsdk:"last_days"`
+	BeginTime  types.String      `tfsdk:"begin_time"`
+	EndTime    types.String      `tfsdk:"end_time"`
 	TotalCount types.Int64       `tfsdk:"total_count"`
-	Summary    *tcssSummaryModel `tfsdk:"summary"`
+	// MatchedCount counts the events kept: in the range, of rule_levels.
+	MatchedCount types.Int64       `tfsdk:"matched_count"`
+	Summary      *tcssSummaryModel `tfsdk:"summary"`
 	// Events is nil under the protocol server, which encodes the list itself.
 	Events []tcssListEventModel `tfsdk:"events"`
 }
@@ -33,48 +41,50 @@ type tcssSummaryModel struct {
 }
 
 type tcssListEventModel struct {
-	ID                           types.String `tfsdk:"id"`
-	ProcessPath                  types.String `tfsdk:"process_path"`
-	EventType                    types.String `tfsdk:"event_type"`
-	MatchRuleName                types.String `tfsdk:"match_rule_name"`
-	FoundTime                    types.String `tfsdk:"found_time"`
-	ContainerName                types.String `tfsdk:"container_name"`
-	ImageName                    types.String `tfsdk:"image_name"`
-	Behavior                     types.String `tfsdk:"behavior"`
-	Status                       types.String `tfsdk:"status"`
-	ImageID                      types.String `tfsdk:"image_id"`
-	ContainerID                  types.String `tfsdk:"container_id"`
-	Solution                     types.String `tfsdk:"solution"`
-	Description                  types.String `tfsdk:"description"`
-	MatchRuleID                  types.String `tfsdk:"match_rule_id"`
-	MatchAction                  types.String `tfsdk:"match_action"`
-	MatchProcessPath             types.String `tfsdk:"match_process_path"`
-	RuleExist                    types.Bool   `tfsdk:"rule_exist"`
-	EventCount                   types.Int64  `tfsdk:"event_count"`
-	LatestFoundTime              types.String `tfsdk:"latest_found_time"`
-	RuleID                       types.String `tfsdk:"rule_id"`
-	MatchGroupName               types.String `tfsdk:"match_group_name"`
-	MatchRuleLevel               types.String `tfsdk:"match_rule_level"`
-	ContainerNetStatus           types.String `tfsdk:"container_net_status"`
-	ContainerNetSubStatus        types.String `tfsdk:"container_net_sub_status"`
-	ContainerIsolateOperationSrc types.String `tfsdk:"container_isolate_operation_src"`
-	ContainerStatus              types.String `tfsdk:"container_status"`
-	ClusterID                    types.String `tfsdk:"cluster_id"`
-	NodeType                     types.String `tfsdk:"node_type"`
-	PodName                      types.String `tfsdk:"pod_name"`
-	PodIP                        types.String `tfsdk:"pod_ip"`
-	NodeUniqueID                 types.String `tfsdk:"node_unique_id"`
-	PublicIP                     types.String `tfsdk:"public_ip"`
-	NodeName                     types.String `tfsdk:"node_name"`
-	NodeID                       types.String `tfsdk:"node_id"`
-	HostID                       types.String `tfsdk:"host_id"`
-	HostIP                       types.String `tfsdk:"host_ip"`
-	ClusterName                  types.String `tfsdk:"cluster_name"`
-	CmdLine                      types.String `tfsdk:"cmd_line"`
+	ID                           types.String      `tfsdk:"id"`
+	ProcessPath                  types.String      `tfsdk:"process_path"`
+	EventType                    types.String      `tfsdk:"event_type"`
+	MatchRuleName                types.String      `tfsdk:"match_rule_name"`
+	FoundTime                    types.String      `tfsdk:"found_time"`
+	FoundTimeRFC3339             timetypes.RFC3339 `tfsdk:"found_time_rfc3339"`
+	ContainerName                types.String      `tfsdk:"container_name"`
+	ImageName                    types.String      `tfsdk:"image_name"`
+	Behavior                     types.String      `tfsdk:"behavior"`
+	Status                       types.String      `tfsdk:"status"`
+	ImageID                      types.String      `tfsdk:"image_id"`
+	ContainerID                  types.String      `tfsdk:"container_id"`
+	Solution                     types.String      `tfsdk:"solution"`
+	Description                  types.String      `tfsdk:"description"`
+	MatchRuleID                  types.String      `tfsdk:"match_rule_id"`
+	MatchAction                  types.String      `tfsdk:"match_action"`
+	MatchProcessPath             types.String      `tfsdk:"match_process_path"`
+	RuleExist                    types.Bool        `tfsdk:"rule_exist"`
+	EventCount                   types.Int64       `tfsdk:"event_count"`
+	LatestFoundTime              types.String      `tfsdk:"latest_found_time"`
+	LatestFoundTimeRFC3339       timetypes.RFC3339 `tfsdk:"latest_found_time_rfc3339"`
+	RuleID                       types.String      `tfsdk:"rule_id"`
+	MatchGroupName               types.String      `tfsdk:"match_group_name"`
+	MatchRuleLevel               types.String      `tfsdk:"match_rule_level"`
+	ContainerNetStatus           types.String      `tfsdk:"container_net_status"`
+	ContainerNetSubStatus        types.String      `tfsdk:"container_net_sub_status"`
+	ContainerIsolateOperationSrc types.String      `tfsdk:"container_isolate_operation_src"`
+	ContainerStatus              types.String      `tfsdk:"container_status"`
+	ClusterID                    types.String      `tfsdk:"cluster_id"`
+	NodeType                     types.String      `tfsdk:"node_type"`
+	PodName                      types.String      `tfsdk:"pod_name"`
+	PodIP                        types.String      `tfsdk:"pod_ip"`
+	NodeUniqueID                 types.String      `tfsdk:"node_unique_id"`
+	PublicIP                     types.String      `tfsdk:"public_ip"`
+	NodeName                     types.String      `tfsdk:"node_name"`
+	NodeID                       types.String      `tfsdk:"node_id"`
+	HostID                       types.String      `tfsdk:"host_id"`
+	HostIP                       types.String      `tfsdk:"host_ip"`
+	ClusterName                  types.String      `tfsdk:"cluster_name"`
+	CmdLine                      types.String      `tfsdk:"cmd_line"`
 }
 
 // newTCSSListEventModel maps one listed event; absent fields are null.
-func newTCSSListEventModel(e *tencentcloud.AbnormalProcessEventInfo) tcssListEventModel {
+func newTCSSListEventModel(e *tencentcloud.AbnormalProcessEventInfo, times *tcssTimes) tcssListEventModel {
 	str := types.StringPointerValue
 	return tcssListEventModel{
 		ID: str(e.Id), ProcessPath: str(e.ProcessPath), EventType: str(e.EventType), MatchRuleName: str(e.MatchRuleName),
@@ -90,18 +100,24 @@ func newTCSSListEventModel(e *tencentcloud.AbnormalProcessEventInfo) tcssListEve
 		PodName: str(e.PodName), PodIP: str(e.PodIP), NodeUniqueID: str(e.NodeUniqueID), PublicIP: str(e.PublicIP),
 		NodeName: str(e.NodeName), NodeID: str(e.NodeID), HostID: str(e.HostID), HostIP: str(e.HostIP),
 		ClusterName: str(e.ClusterName), CmdLine: str(e.CmdLine),
+		FoundTimeRFC3339: times.rfc3339(e.FoundTime), LatestFoundTimeRFC3339: times.rfc3339(e.LatestFoundTime),
 	}
 }
 
 // tcssKeptEvent is what a list read keeps of one event while pages arrive:
-// its id, which de-duplicates the list, the fields the rule_levels filter and
-// the summary need, and the event itself.
+// its id, which de-duplicates the list, its found time, which places it in a
+// range, the fields the rule_levels filter and the summary need, and the
+// event itself (none for an event outside the range).
 type tcssKeptEvent struct {
 	id, level, status, cluster *string
+	found                      time.Time
+	foundOK, inRange           bool
 	listElement[tcssListEventModel]
 }
 
-func keepTCSSEvents(events []tencentcloud.AbnormalProcessEventInfo, elements []listElement[tcssListEventModel]) []tcssKeptEvent {
+// keepTCSSEvents keeps what a read needs of a page's events; in says which
+// are in the read's range.
+func keepTCSSEvents(events []tencentcloud.AbnormalProcessEventInfo, times *tcssTimes, in func(found time.Time, ok bool) bool) []tcssKeptEvent {
 	kept := make([]tcssKeptEvent, len(events))
 	for i := range events {
 		e := &events[i]
@@ -109,9 +125,8 @@ func keepTCSSEvents(events []tencentcloud.AbnormalProcessEventInfo, elements []l
 			id: clonedString(e.Id), level: clonedString(e.MatchRuleLevel), status: clonedString(e.Status),
 			cluster: clonedString(e.ClusterName),
 		}
-		if elements != nil {
-			kept[i].listElement = elements[i]
-		}
+		kept[i].found, kept[i].foundOK = times.at(e.FoundTime)
+		kept[i].inRange = in(kept[i].found, kept[i].foundOK)
 	}
 	return kept
 }
