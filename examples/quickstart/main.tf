@@ -1,6 +1,6 @@
 # Quick start: the unhandled abnormal-process events of Tencent Cloud TCSS, the
-# detail of each HIGH one, and the unhandled application-whitelist events of the
-# last 7 days from Huawei Cloud HSS.
+# detail of each HIGH one, a check on the last 7 days of TCSS, and the unhandled
+# application-whitelist events of the last 7 days from Huawei Cloud HSS.
 # Credentials and endpoints come from the environment (see the README);
 # `make demo` runs this against the local cloud.
 terraform {
@@ -31,6 +31,20 @@ check "no_unhandled_high_abnormal_processes" {
   assert {
     condition     = length(data.cwpp_tcss_abnormal_process.unhandled_high) == 0
     error_message = "${length(data.cwpp_tcss_abnormal_process.unhandled_high)} unhandled HIGH abnormal processes, such as ${try(values(data.cwpp_tcss_abnormal_process.unhandled_high)[0].process_info.process_tree, "")}"
+  }
+}
+
+# The last 7 days of TCSS: read newest first, paging stops past the week's start.
+data "cwpp_tcss_abnormal_processes" "last_week" {
+  last_days   = 7
+  status      = "EVENT_UNDEAL"
+  rule_levels = ["HIGH"]
+}
+
+check "no_unhandled_high_this_week" {
+  assert {
+    condition     = data.cwpp_tcss_abnormal_processes.last_week.matched_count == 0
+    error_message = "${data.cwpp_tcss_abnormal_processes.last_week.matched_count} unhandled HIGH abnormal processes in the last 7 days, the newest found at ${try(data.cwpp_tcss_abnormal_processes.last_week.events[0].found_time_rfc3339, "")}"
   }
 }
 

@@ -31,7 +31,7 @@ import (
 var (
 	runs      = flag.Int("runs", 3, "runs of each scenario; figures are medians with min and max")
 	terraform = flag.String("terraform", ".tools/terraform", "the Terraform CLI to drive")
-	only      = flag.String("only", "", "run one section: paging, foreach, endtoend, scale, tcsslist, sharedquota or startup (default: all)")
+	only      = flag.String("only", "", "run one section: paging, foreach, endtoend, scale, tcsslist, sharedquota, tcssrange or startup (default: all)")
 	// baselineRev is the provider before its limiters adapted to throttling:
 	// each kept a fixed 98% of requests_per_second.
 	baselineRev = flag.String("baseline-rev", "545e5a1", "git revision of the provider the sharedquota section compares with")
@@ -57,7 +57,7 @@ func main() {
 	for _, section := range []struct {
 		name string
 		run  func()
-	}{{"paging", b.paging}, {"foreach", b.forEachUnderQuota}, {"endtoend", b.endToEnd}, {"scale", b.listsAtScale}, {"tcsslist", b.tcssList}, {"sharedquota", b.sharedQuota}, {"startup", b.startup}} {
+	}{{"paging", b.paging}, {"foreach", b.forEachUnderQuota}, {"endtoend", b.endToEnd}, {"scale", b.listsAtScale}, {"tcsslist", b.tcssList}, {"sharedquota", b.sharedQuota}, {"tcssrange", b.tcssRange}, {"startup", b.startup}} {
 		if *only == "" || *only == section.name {
 			section.run()
 		}
@@ -673,4 +673,40 @@ data "cwpp_hss_app_whitelist_events" "all" {
 `
 	b.sharedQuotaRow(fmt.Sprintf("%d `terraform plan` runs at once, an HSS list of %d events (%d pages) each, quota %d/s: wall time (bound %d x %d / %d s)",
 		k, events, pages, hssQuota, k, pages, hssQuota), config, srv, k, float64(k*pages)/hssQuota, baselineRC, "0 failed, ≤ 10% throttled")
+}
+
+// tcssRange reads the last 7 days of a TCSS list of 10,000 events, about 300
+// of them in those days, against the whole list, at 100 ms latency under
+// the 20/s quota: the ranged read stops paging past its start.
+func (b *bench) tcssRange() {
+	const n, quota, inRange = 10000, 20, 300
+	span := 7 * 24 * time.Hour * n / inRange
+	srv := startCloud(localcloud.Config{TCSSEvents: n, TencentQuota: quota, TCSSSpan: span})
+	defer func() { _ = srv.Close() }()
+	srv.SetFaults(localcloud.Tencent, localcloud.Faults{Latency: 100 * time.Millisecond})
+	week := 0
+	for i := 1; i <= n; i++ {
+		if srv.Now().Sub(localcloud.TCSSFoundTimeOver(srv.Now(), span, i, n)) <= 7*24*time.Hour {
+			week++
+		}
+	}
+	read := func(body string) (seconds float64, requests int) {
+		srv.ResetRequests()
+		p := b.plan(providerBlock(srv, "")+"data \"cwpp_tcss_abnormal_processes\" \"all\" {\n"+body+"\n}\n", false)
+		return p.readDataSource.Seconds(), srv.RequestCount(localcloud.Tencent)
+	}
+	var ranged, whole []float64
+	var rangedReqs, wholeReqs int
+	for range *runs {
+		s, r := read("last_days = 7")
+		ranged, rangedReqs = append(ranged, s), r
+		s, r = read("")
+		whole, wholeReqs = append(whole, s), r
+	}
+	rs, ws := summarize(ranged), summarize(whole)
+	row("13", fmt.Sprintf("TCSS list, `last_days = 7` of %d events (%d in the last 7 days), 100 ms latency, quota %d/s: the provider's `ReadDataSource`",
+		n, week, quota), rs.format("s", 2)+fmt.Sprintf("; %d list requests", rangedReqs),
+		"the whole list: "+ws.format("s", 2)+fmt.Sprintf("; %d list requests", wholeReqs),
+		fmt.Sprintf("%.3fx the whole list", rs.median/ws.median),
+		fmt.Sprintf("≤ %d requests (ceil(%d/100) + 2), ≤ 0.1x", (week+99)/100+2, week))
 }

@@ -151,20 +151,35 @@ const TCSSZone = "Asia/Shanghai"
 const tcssSpan = 30 * 24 * time.Hour
 
 // TCSSGeneratedFoundTime is the FoundTime of the i-th of n generated events
-// at now: spread evenly over the last 30 days, the higher i the newer, to the
-// second.
+// at now, with the default TCSSSpan: spread evenly over the last 30 days, the
+// higher i the newer, to the second.
 func TCSSGeneratedFoundTime(now time.Time, i, n int) time.Time {
-	return now.Add(-tcssSpan).Add(tcssSpacing(n) * time.Duration(i)).Truncate(time.Second)
+	return tcssFoundTime(now, tcssSpan, i, n)
 }
 
-func tcssSpacing(n int) time.Duration { return (tcssSpan - time.Minute) / time.Duration(n+1) }
+// TCSSFoundTimeOver is TCSSGeneratedFoundTime for a server whose TCSSSpan is span.
+func TCSSFoundTimeOver(now time.Time, span time.Duration, i, n int) time.Time {
+	return tcssFoundTime(now, span, i, n)
+}
+
+func tcssFoundTime(now time.Time, span time.Duration, i, n int) time.Time {
+	return now.Add(-span).Add(tcssSpacing(span, n) * time.Duration(i)).Truncate(time.Second)
+}
+
+func tcssSpacing(span time.Duration, n int) time.Duration {
+	return (span - time.Minute) / time.Duration(n+1)
+}
 
 // TCSSGeneratedLatestFoundTime is the LatestFoundTime of the i-th of n
 // generated events at now: 0, 1.5 or 3 spacings after its FoundTime, never
 // after now, so that every third event overtakes the next and the two
 // orders differ.
 func TCSSGeneratedLatestFoundTime(now time.Time, i, n int) time.Time {
-	latest := TCSSGeneratedFoundTime(now, i, n).Add(tcssSpacing(n) * time.Duration((n+1-i)%3) * 3 / 2)
+	return tcssLatestFoundTime(now, tcssSpan, i, n)
+}
+
+func tcssLatestFoundTime(now time.Time, span time.Duration, i, n int) time.Time {
+	latest := tcssFoundTime(now, span, i, n).Add(tcssSpacing(span, n) * time.Duration((n+1-i)%3) * 3 / 2)
 	if latest.After(now) {
 		return now.Truncate(time.Second)
 	}
@@ -185,11 +200,11 @@ func TCSSNewestByLatest(now time.Time, n int) int {
 
 // generateTCSSEvent makes the detail of the i-th event; sparse keeps only
 // what real sparse events carry (and what the tests read: ids, pids, level).
-func generateTCSSEvent(i, n int, now time.Time, zone *time.Location, sparse bool) map[string]any {
+func generateTCSSEvent(i, n int, now time.Time, span time.Duration, zone *time.Location, sparse bool) map[string]any {
 	id := TCSSGeneratedEventID(i)
 	pid := TCSSGeneratedProcessID(i)
-	found := TCSSGeneratedFoundTime(now, i, n).In(zone)
-	latest := TCSSGeneratedLatestFoundTime(now, i, n).In(zone)
+	found := tcssFoundTime(now, span, i, n).In(zone)
+	latest := tcssLatestFoundTime(now, span, i, n).In(zone)
 	if sparse {
 		return map[string]any{
 			"EventBaseInfo": map[string]any{

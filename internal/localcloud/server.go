@@ -58,8 +58,10 @@ type Config struct {
 	// TCSSSparse makes every generated TCSS event sparse: most optional fields absent.
 	TCSSSparse bool
 	// TCSSTimeZone is the zone TCSS writes its zone-less times in (default
-	// TCSSZone). Generated events fall in the last 30 days before Now.
+	// TCSSZone). Generated events fall in the last TCSSSpan before Now.
 	TCSSTimeZone *time.Location
+	// TCSSSpan is how far back generated TCSS events go (default 30 days).
+	TCSSSpan time.Duration
 	// HSSEvents is how many events to generate, spread over the last 30 days.
 	HSSEvents int
 	// HSSShape says which generated HSS events are sparse (default: a share, ShapeMixed).
@@ -170,7 +172,7 @@ func newAccount(cfg Config) *Server {
 	now := cfg.Now()
 	s.generatedAt = now
 	for i := 1; i <= cfg.TCSSEvents; i++ {
-		raw, _ := json.Marshal(generateTCSSEvent(i, cfg.TCSSEvents, now, cfg.TCSSTimeZone, cfg.TCSSSparse))
+		raw, _ := json.Marshal(generateTCSSEvent(i, cfg.TCSSEvents, now, cfg.TCSSSpan, cfg.TCSSTimeZone, cfg.TCSSSparse))
 		s.tcss[TCSSGeneratedEventID(i)] = raw
 	}
 	for id, raw := range s.tcss {
@@ -192,6 +194,9 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.TencentQuota == 0 {
 		cfg.TencentQuota = 20
+	}
+	if cfg.TCSSSpan == 0 {
+		cfg.TCSSSpan = tcssSpan
 	}
 	if cfg.TCSSTimeZone == nil {
 		cfg.TCSSTimeZone, _ = time.LoadLocation(TCSSZone) // embedded: time/tzdata

@@ -37,3 +37,22 @@ data "cwpp_tcss_abnormal_processes" "file_reads" {
 output "file_reads_per_cluster" {
   value = data.cwpp_tcss_abnormal_processes.file_reads.summary.by_cluster_name
 }
+
+# A time range: the last 7 days, or begin_time + end_time (RFC 3339; use
+# plantimestamp(), known at plan, for times relative to now). The list is read
+# newest first and paging stops past the range's start. found_time_rfc3339
+# reads TCSS's zone-less times in the provider's tencentcloud.time_zone.
+data "cwpp_tcss_abnormal_processes" "last_week" {
+  last_days   = 7
+  rule_levels = ["HIGH"]
+}
+
+check "no_high_in_the_last_day" {
+  assert {
+    condition = length([
+      for e in data.cwpp_tcss_abnormal_processes.last_week.events : e
+      if timecmp(e.found_time_rfc3339, timeadd(plantimestamp(), "-24h")) >= 0
+    ]) == 0
+    error_message = "HIGH abnormal processes in the last 24 hours (${data.cwpp_tcss_abnormal_processes.last_week.matched_count} this week)."
+  }
+}
