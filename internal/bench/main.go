@@ -31,7 +31,7 @@ import (
 var (
 	runs      = flag.Int("runs", 3, "runs of each scenario; figures are medians with min and max")
 	terraform = flag.String("terraform", ".tools/terraform", "the Terraform CLI to drive")
-	only      = flag.String("only", "", "run one section: paging, foreach, endtoend, scale, tcsslist, sharedquota, tcssrange or startup (default: all)")
+	only      = flag.String("only", "", "run one section: paging, foreach, endtoend, scale, tcsslist, sharedquota, tcssrange, processevents or startup (default: all)")
 	// baselineRev is the provider before its limiters adapted to throttling:
 	// each kept a fixed 98% of requests_per_second.
 	baselineRev = flag.String("baseline-rev", "545e5a1", "git revision of the provider the sharedquota section compares with")
@@ -57,7 +57,7 @@ func main() {
 	for _, section := range []struct {
 		name string
 		run  func()
-	}{{"paging", b.paging}, {"foreach", b.forEachUnderQuota}, {"endtoend", b.endToEnd}, {"scale", b.listsAtScale}, {"tcsslist", b.tcssList}, {"sharedquota", b.sharedQuota}, {"tcssrange", b.tcssRange}, {"startup", b.startup}} {
+	}{{"paging", b.paging}, {"foreach", b.forEachUnderQuota}, {"endtoend", b.endToEnd}, {"scale", b.listsAtScale}, {"tcsslist", b.tcssList}, {"sharedquota", b.sharedQuota}, {"tcssrange", b.tcssRange}, {"processevents", b.processEvents}, {"startup", b.startup}} {
 		if *only == "" || *only == section.name {
 			section.run()
 		}
@@ -709,4 +709,29 @@ func (b *bench) tcssRange() {
 		"the whole list: "+ws.format("s", 2)+fmt.Sprintf("; %d list requests", wholeReqs),
 		fmt.Sprintf("%.3fx the whole list", rs.median/ws.median),
 		fmt.Sprintf("≤ %d requests (ceil(%d/100) + 2), ≤ 0.1x", (week+99)/100+2, week))
+}
+
+// processEvents reads 5,000 events of each cloud through cwpp_process_events
+// against each cloud's own list over the same 30 days, at 100 ms latency
+// and the default rates: the two clouds are read at once.
+func (b *bench) processEvents() {
+	const n = 5000
+	srv := startCloud(localcloud.Config{TCSSEvents: n, HSSEvents: n})
+	defer func() { _ = srv.Close() }()
+	for _, c := range []localcloud.Cloud{localcloud.Tencent, localcloud.Huawei} {
+		srv.SetFaults(c, localcloud.Faults{Latency: 100 * time.Millisecond})
+	}
+	read := func(dataSource string) float64 {
+		return b.plan(providerBlock(srv, "")+"data \""+dataSource+"\" \"all\" {\n  last_days = 30\n}\n", false).readDataSource.Seconds()
+	}
+	var both, tcss, hss, ratios []float64
+	for range *runs {
+		p, t, h := read("cwpp_process_events"), read("cwpp_tcss_abnormal_processes"), read("cwpp_hss_app_whitelist_events")
+		both, tcss, hss = append(both, p), append(tcss, t), append(hss, h)
+		ratios = append(ratios, p/math.Max(t, h))
+	}
+	r := summarize(ratios)
+	row("14", fmt.Sprintf("`cwpp_process_events`, %d events of each cloud over 30 days, 100 ms latency, default rates: the provider's `ReadDataSource`", n),
+		summarize(both).format("s", 2), "TCSS list alone: "+summarize(tcss).format("s", 2)+"; HSS list alone: "+summarize(hss).format("s", 2),
+		fmt.Sprintf("%.2fx the slower [%.2f, %.2f]", r.median, r.min, r.max), "≤ 1.2x the slower")
 }

@@ -36,7 +36,7 @@ func run(t *testing.T, dir string, env []string, name string, args ...string) (s
 func TestAccPoliciesOPAUnitTests(t *testing.T) {
 	providerHost(t) // skips without TF_ACC
 	out, err := run(t, "../..", os.Environ(), opaPath(t), "test", "-v", "examples/policies/opa")
-	if err != nil || !strings.Contains(out, "PASS: 7/7") {
+	if err != nil || !strings.Contains(out, "PASS: 9/9") {
 		t.Fatalf("opa test: %v\n%s", err, out)
 	}
 }

@@ -436,9 +436,38 @@ func TestProtocolServerMatchesFrameworkTCSS(t *testing.T) {
 			"status": "EVENT_UNDEAL", "order_by": "latest_found_time", "order": "asc", "rule_levels": []string{"HIGH", "LOW"}, "max_results": 40,
 		}},
 		{"summary only", map[string]any{"max_results": 0}},
+		{"last_days", map[string]any{"last_days": 7, "rule_levels": []string{"HIGH"}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			readBothServers(t, servers, "cwpp_tcss_abnormal_processes", typ, c.config)
+		})
+	}
+}
+
+// TestProtocolServerMatchesFrameworkProcessEvents: both clouds' events,
+// normalized, give the same state on both paths.
+func TestProtocolServerMatchesFrameworkProcessEvents(t *testing.T) {
+	ctx := context.Background()
+	srv := localcloud.StartForTest(t, localcloud.Config{TCSSEvents: 250, HSSEvents: 400, TencentQuota: -1})
+	var schemaResp datasource.SchemaResponse
+	NewProcessEventsDataSource().Schema(ctx, datasource.SchemaRequest{}, &schemaResp)
+	typ, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("the schema is not an object")
+	}
+	servers := map[string]tfprotov6.ProviderServer{}
+	servers["framework"], _ = configuredHSSServer(t, srv, providerserver.NewProtocol6(New("test")())())
+	servers["provider"], _ = configuredHSSServer(t, srv, NewProtocol6Server("test")())
+	for _, c := range []struct {
+		name   string
+		config map[string]any
+	}{
+		{"both clouds", map[string]any{"last_days": 30}},
+		{"filters and max_results", map[string]any{"last_days": 30, "severities": []string{"high", "informational"}, "statuses": []string{"new"}, "max_results": 60}},
+		{"summary only", map[string]any{"last_days": 30, "max_results": 0}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			readBothServers(t, servers, "cwpp_process_events", typ, c.config)
 		})
 	}
 }

@@ -426,6 +426,7 @@ func (p *cwppProvider) DataSources(_ context.Context) []func() datasource.DataSo
 	return []func() datasource.DataSource{
 		NewTCSSAbnormalProcessDataSource,
 		NewHSSAppWhitelistEventsDataSource,
+		NewProcessEventsDataSource,
 		NewTCSSAbnormalProcessesDataSource,
 	}
 }

@@ -281,21 +281,10 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ranged, begin, end := r.set(), r.Begin, r.End
-	if r.LastDays != nil {
-		end = time.Now()
-		begin = end.Add(-time.Duration(*r.LastDays) * 24 * time.Hour)
-	}
-	// An event is in the range when its found time reads and lies within
-	// the range, bounds included; without a range every event is.
-	in := func(found time.Time, ok bool) bool {
-		return !ranged || (ok && !found.Before(begin) && !found.After(end))
-	}
+	rng := tcssRangeOf(r, time.Now())
+	ranged, in := rng.set, rng.contains
 
 	page := tcssListRequest(&model)
-	if ranged {
-		page.By, page.Order = ptrTo("FoundTime"), ptrTo("desc")
-	}
 	times := newTCSSTimes(d.data.tencentZone)
 	list := encodedListFrom(ctx)
 	budget := newStateBudget(model.MaxResults)
@@ -335,36 +324,10 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 			return len(e.encoded), wanted(e.level)
 		})
 	}
-	fetch := func(ctx context.Context, offset int) (int64, []tcssKeptEvent, error) {
-		req := page
-		req.Offset = ptrTo(uint64(offset))
-		resp, err := client.DescribeAbnormalProcessEvents(ctx, region, req)
-		if err != nil {
-			return 0, nil, err
-		}
-		total, ok := uint64Value(resp.TotalCount)
-		if !ok {
-			return 0, nil, fmt.Errorf("TotalCount %d is out of range", *resp.TotalCount)
-		}
-		kept, err := keep(total.ValueInt64(), resp.EventSet)
-		return total.ValueInt64(), kept, err
-	}
-
 	started := time.Now()
-	reader := paging.NewReader(tencentcloud.MaxEventsLimit, math.MaxInt32, tcssListConcurrency)
-	var result paging.List[tcssKeptEvent]
-	var err error
-	if ranged {
-		// Newest first: stop after the wave of pages that reaches past the
-		// range's start, 2 pages a wave so that at most one is wasted there.
-		result, err = paging.ReadWhile(ctx, reader, tencentcloud.ActionDescribeAbnormalProcessEvents, tcssRangeWave, fetch,
-			func(last *tcssKeptEvent) bool { return !last.foundOK || !last.found.Before(begin) })
-	} else {
-		// At TCSS's 20 requests a second, the first page's round trip would leave
-		// the limiter idle: request the second page alongside it.
-		reader.SpeculateSecondPage = true
-		result, err = paging.Read(ctx, reader, tencentcloud.ActionDescribeAbnormalProcessEvents, fetch)
-	}
+	result, requests, err := readTCSSList(ctx, client, region, page, rng, keep, func(e *tcssKeptEvent) (time.Time, bool) {
+		return e.found, e.foundOK
+	})
 	if err != nil {
 		if !addStateTooLarge(&resp.Diagnostics, err, tcssNarrowing, "first") {
 			resp.Diagnostics.AddError(tencentErrorSummary(tencentcloud.ActionDescribeAbnormalProcessEvents), tencentErrorDetail(err))
@@ -375,7 +338,7 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 		return derefOr(e.id), e.id != nil
 	})
 	logging.Info(ctx, "read TCSS abnormal process events", map[string]any{
-		"total_count": result.Total, "events": len(events), "requests": reader.Requests(), "elapsed": time.Since(started).String(),
+		"total_count": result.Total, "events": len(events), "requests": requests, "elapsed": time.Since(started).String(),
 		"ranged": ranged,
 	})
 
@@ -403,6 +366,72 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 	}
 	resp.Diagnostics.Append(setListState(ctx, &resp.State, list, "events", &model, elements,
 		func(m *tcssAbnormalProcessesModel, events []tcssListEventModel) { m.Events = events })...)
+}
+
+// tcssRange is the time range of a TCSS list read, if any: found times
+// within [begin, end], bounds included.
+type tcssRange struct {
+	set        bool
+	begin, end time.Time
+}
+
+// tcssRangeOf is the range a read's configuration names, last_days counted
+// back from now.
+func tcssRangeOf(r timeRange, now time.Time) tcssRange {
+	if r.LastDays != nil {
+		return tcssRange{set: true, begin: now.Add(-time.Duration(*r.LastDays) * 24 * time.Hour), end: now}
+	}
+	return tcssRange{set: r.set(), begin: r.Begin, end: r.End}
+}
+
+// contains says whether an event found at found (ok: its time read) is in
+// the range; without a range every event is.
+func (r tcssRange) contains(found time.Time, ok bool) bool {
+	return !r.set || (ok && !found.Before(r.begin) && !found.After(r.end))
+}
+
+// readTCSSList reads the list that page asks for (its filters and order),
+// keeping of each page what keep makes of it. With a range it asks for
+// FoundTime newest first, tcssRangeWave pages at a time, and stops after the
+// pages that reach past the range's start (found says a kept item's time).
+// It returns the items, the API's total and the requests made.
+func readTCSSList[T any](ctx context.Context, client tencentcloud.API, region string, page tencentcloud.DescribeAbnormalProcessEventsRequest,
+	rng tcssRange, keep func(total int64, events []tencentcloud.AbnormalProcessEventInfo) ([]T, error), found func(*T) (time.Time, bool),
+) (paging.List[T], int64, error) {
+	if rng.set {
+		page.By, page.Order = ptrTo("FoundTime"), ptrTo("desc")
+	}
+	fetch := func(ctx context.Context, offset int) (int64, []T, error) {
+		req := page
+		req.Offset = ptrTo(uint64(offset))
+		resp, err := client.DescribeAbnormalProcessEvents(ctx, region, req)
+		if err != nil {
+			return 0, nil, err
+		}
+		total, ok := uint64Value(resp.TotalCount)
+		if !ok {
+			return 0, nil, fmt.Errorf("TotalCount %d is out of range", *resp.TotalCount)
+		}
+		kept, err := keep(total.ValueInt64(), resp.EventSet)
+		return total.ValueInt64(), kept, err
+	}
+	reader := paging.NewReader(tencentcloud.MaxEventsLimit, math.MaxInt32, tcssListConcurrency)
+	var result paging.List[T]
+	var err error
+	if rng.set {
+		// Two pages a wave, so that at most one is wasted past the range's start.
+		result, err = paging.ReadWhile(ctx, reader, tencentcloud.ActionDescribeAbnormalProcessEvents, tcssRangeWave, fetch,
+			func(last *T) bool {
+				t, ok := found(last)
+				return !ok || !t.Before(rng.begin)
+			})
+	} else {
+		// At TCSS's 20 requests a second, the first page's round trip would leave
+		// the limiter idle: request the second page alongside it.
+		reader.SpeculateSecondPage = true
+		result, err = paging.Read(ctx, reader, tencentcloud.ActionDescribeAbnormalProcessEvents, fetch)
+	}
+	return result, reader.Requests(), err
 }
 
 // tcssListRequest is the request of every page but its offset.

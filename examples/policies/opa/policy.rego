@@ -1,6 +1,7 @@
 # OPA policy over `terraform show -json <planfile>`: deny when the plan read
 # unhandled High/Critical HSS application-whitelist events, HIGH-level TCSS
-# abnormal processes, or unhandled HIGH events in a TCSS event list.
+# abnormal processes, unhandled HIGH events in a TCSS event list, or new
+# high-or-worse events of either cloud in cwpp_process_events.
 #
 #   terraform plan -out plan.bin && terraform show -json plan.bin > plan.json
 #   opa eval --fail-defined -d policy.rego -i plan.json 'data.cwpp.deny[x]'
@@ -46,3 +47,22 @@ deny contains msg if {
 	e.match_rule_level == "HIGH"
 	msg := sprintf("%s: unhandled HIGH abnormal process %s (event %s)", [r.address, e.process_path, e.id])
 }
+
+# One rule for both clouds: a new high-or-worse event of cwpp_process_events,
+# whichever cloud reported it (OCSF severity_id 4 high, 5 critical).
+deny contains msg if {
+	some r in resources
+	r.type == "cwpp_process_events"
+	some e in r.values.events
+	e.status == "new"
+	e.severity_id >= 4
+	msg := sprintf("%s: new %s process event %s/%s: %s on %s", [r.address, e.severity, e.cloud, e.event_id, process_name(e), hostname(e)])
+}
+
+process_name(e) := e.process.name if e.process.name != null
+
+else := "unknown process"
+
+hostname(e) := e.device.hostname if e.device.hostname != null
+
+else := "an unknown host"

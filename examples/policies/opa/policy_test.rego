@@ -86,3 +86,34 @@ test_listed_handled_or_lower_is_allowed if {
 		{"id": "e4"},
 	])])
 }
+
+process_events(events) := {
+	"address": "data.cwpp_process_events.last_day",
+	"mode": "data",
+	"type": "cwpp_process_events",
+	"values": {"events": events},
+}
+
+normalized(cloud, id, severity, severity_id, status) := {
+	"cloud": cloud, "event_id": id, "severity": severity, "severity_id": severity_id, "status": status,
+	"process": {"name": "nc"}, "device": {"hostname": "web-1"},
+}
+
+test_new_high_or_worse_of_either_cloud_is_denied if {
+	denied := cwpp.deny with input as plan([process_events([
+		normalized("tencentcloud", "evt-1", "high", 4, "new"),
+		normalized("huaweicloud", "hss-1", "critical", 5, "new"),
+		normalized("huaweicloud", "hss-2", "critical", 5, "resolved"),
+		normalized("tencentcloud", "evt-2", "medium", 3, "new"),
+	])])
+	denied == {
+		"data.cwpp_process_events.last_day: new high process event tencentcloud/evt-1: nc on web-1",
+		"data.cwpp_process_events.last_day: new critical process event huaweicloud/hss-1: nc on web-1",
+	}
+}
+
+test_process_events_without_process_or_device_still_denied if {
+	e := object.union(normalized("tencentcloud", "evt-3", "high", 4, "new"), {"process": null, "device": null})
+	denied := cwpp.deny with input as plan([process_events([e])])
+	denied == {"data.cwpp_process_events.last_day: new high process event tencentcloud/evt-3: unknown process on an unknown host"}
+}

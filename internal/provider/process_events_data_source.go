@@ -1,0 +1,454 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/logging"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/paging"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/tencentcloud"
+)
+
+var (
+	_ datasource.DataSourceWithConfigure        = (*processEventsDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*processEventsDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig   = (*processEventsDataSource)(nil)
+)
+
+// processNarrowing names the arguments that make a read of both clouds smaller.
+const processNarrowing = "a shorter range (last_days, or begin_time and end_time), one cloud (clouds), severities or statuses"
+
+// NewProcessEventsDataSource is the cwpp_process_events data source.
+func NewProcessEventsDataSource() datasource.DataSource { return &processEventsDataSource{} }
+
+type processEventsDataSource struct {
+	data *providerData
+}
+
+func (d *processEventsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_process_events"
+}
+
+func (d *processEventsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	s, n := computedString, computedInt64
+	object := func(description string, attrs map[string]schema.Attribute) schema.SingleNestedAttribute {
+		return schema.SingleNestedAttribute{Computed: true, Description: description, Attributes: attrs}
+	}
+	counts := func(description string) schema.MapAttribute {
+		return schema.MapAttribute{Computed: true, ElementType: types.Int64Type, Description: description}
+	}
+	resp.Schema = schema.Schema{
+		Description: "Process events of both clouds in one schema aligned with OCSF (the Open Cybersecurity Schema Framework), " +
+			"so that one policy covers both: TCSS abnormal-process events (DescribeAbnormalProcessEvents) and HSS " +
+			"application-whitelist events (ListAppWhitelistEvent), read concurrently through the same readers as " +
+			"`cwpp_tcss_abnormal_processes` and `cwpp_hss_app_whitelist_events`, merged newest first. The mapping of " +
+			"each cloud's fields and values is in the tables of this page.",
+		Attributes: map[string]schema.Attribute{
+			"clouds": schema.SetAttribute{
+				Optional: true, ElementType: types.StringType,
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(stringvalidator.OneOf(cloudTencent, cloudHuawei)),
+				},
+				Description: "Clouds to read: `tencentcloud`, `huaweicloud` (default: every cloud the provider configures). " +
+					"Naming a cloud the provider does not configure is an error.",
+			},
+			"last_days": lastDaysAttribute("Events of the last 1 to 30 days. Exactly one of `last_days` or `begin_time` + " +
+				"`end_time` is required."),
+			"begin_time": rfc3339Attribute("Start of the range, inclusive, an RFC 3339 time such as `2026-11-01T00:00:00Z`. " +
+				"Requires `end_time`. For a range relative to now, use `plantimestamp()`, known at plan."),
+			"end_time": rfc3339Attribute("End of the range, inclusive, an RFC 3339 time after `begin_time`."),
+			"severities": schema.SetAttribute{
+				Optional: true, ElementType: types.StringType,
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(stringvalidator.OneOf("critical", "high", "medium", "low", "informational")),
+				},
+				Description: "Only events of these normalized severities: `critical`, `high`, `medium`, `low`, `informational`.",
+			},
+			"statuses": schema.SetAttribute{
+				Optional: true, ElementType: types.StringType,
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(stringvalidator.OneOf("new", "resolved", "suppressed")),
+				},
+				Description: "Only events of these normalized statuses: `new`, `resolved`, `suppressed`. Sent to the " +
+					"clouds as their own filters where they have one (TCSS `Status` for one status, HSS `handle_status` " +
+					"for `new` or `resolved` alone; HSS events are never `suppressed`).",
+			},
+			"max_results": schema.Int64Attribute{
+				Optional: true, Validators: []validator.Int64{int64validator.AtLeast(0)},
+				Description: "Keep at most this many events, the newest; a warning says when the list was cut (default: all). " +
+					"`0` keeps no events, only `summary`.",
+			},
+			"summary": object("Counts over every event that matched, before `max_results`.", map[string]schema.Attribute{
+				"by_cloud":    counts("Events per `cloud`."),
+				"by_severity": counts("Events per normalized `severity`."),
+				"by_status":   counts("Events per normalized `status`."),
+				"newest_time_rfc3339": schema.StringAttribute{
+					Computed: true, CustomType: timetypes.RFC3339Type{},
+					Description: "The latest `time_rfc3339` of the events; null when no event matched.",
+				},
+			}),
+			"events": schema.ListNestedAttribute{
+				Computed: true, Description: "The events, newest first.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"cloud":    s("`tencentcloud` or `huaweicloud`."),
+					"event_id": s("The cloud's own id: a TCSS one is the `event_id` of `cwpp_tcss_abnormal_process`."),
+					"time_rfc3339": schema.StringAttribute{
+						Computed: true, CustomType: timetypes.RFC3339Type{},
+						Description: "When the event was found (TCSS `FoundTime`, read in `tencentcloud.time_zone`) or occurred (HSS `occur_time`).",
+					},
+					"severity":        s("Normalized severity: `critical`, `high`, `medium`, `low`, `informational`, or `unknown`."),
+					"severity_id":     n("OCSF severity_id: 5 critical, 4 high, 3 medium, 2 low, 1 informational, 0 unknown."),
+					"status":          s("Normalized status: `new`, `resolved`, `suppressed`, or `unknown`."),
+					"status_id":       n("OCSF status_id: 1 new, 3 suppressed, 4 resolved, 0 unknown."),
+					"title":           s("TCSS `MatchRuleName`, HSS `event_name`."),
+					"description":     s("TCSS `Description`; null for HSS."),
+					"native_severity": s("The cloud's own value: TCSS `MatchRuleLevel`, HSS `severity`."),
+					"native_status":   s("The cloud's own value: TCSS `Status`, HSS `handle_status`."),
+					"device": object("The host: TCSS `NodeName`, `HostIP`, `HostID`; HSS `host_name`, `private_ip`, `host_id`.", map[string]schema.Attribute{
+						"hostname": s("Host name."), "ip": s("Host IP."), "uid": s("Host id."),
+					}),
+					"container": object("TCSS `ContainerId`, `ContainerName`, `ImageName`; HSS `resource_info.container_id` and "+
+						"`resource_info.image_name` (no name). Null when the cloud gives none of them.", map[string]schema.Attribute{
+						"uid": s("Container id."), "name": s("Container name."), "image_name": s("Image name."),
+					}),
+					"process": object("TCSS `ProcessPath` (name is its base name) and `CmdLine`, no pid or user; HSS the first "+
+						"`process_info`: `process_name`, `process_path`, `process_pid`, `process_cmdline`, `process_username`.", map[string]schema.Attribute{
+						"name": s("Process name."), "path": s("Process path."), "pid": n("Process id."),
+						"cmd_line": s("Command line."), "user": s("User running the process."),
+					}),
+					"parent_process": object("Null for TCSS; HSS the first `process_info`'s `parent_process_name`, "+
+						"`parent_process_path`, `parent_process_pid`.", map[string]schema.Attribute{
+						"name": s("Parent process name."), "path": s("Parent process path."), "pid": n("Parent process id."),
+					}),
+				}},
+			},
+		},
+	}
+}
+
+func (d *processEventsDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("last_days"), path.MatchRoot("begin_time")),
+		datasourcevalidator.RequiredTogether(path.MatchRoot("begin_time"), path.MatchRoot("end_time")),
+		datasourcevalidator.Conflicting(path.MatchRoot("last_days"), path.MatchRoot("end_time")),
+	}
+}
+
+// ValidateConfig checks begin before end.
+func (d *processEventsDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	validateTimeOrder(ctx, req.Config, &resp.Diagnostics)
+}
+
+func (d *processEventsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = toProviderData(req, resp)
+}
+
+// processEventCodec encodes one event as the schema's element of events.
+var processEventCodec = elementCodec[processEventModel](NewProcessEventsDataSource, "events")
+
+func (d *processEventsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var model processEventsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	readTencent, readHuawei := d.cloudsToRead(model.Clouds, &resp.Diagnostics)
+	r := readTimeRange(model.LastDays, model.BeginTime, model.EndTime, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	severities, statuses := matcher(model.Severities), matcher(model.Statuses)
+	summaryOnly := !model.MaxResults.IsNull() && model.MaxResults.ValueInt64() == 0
+	list := encodedListFrom(ctx)
+	budget := newStateBudget(model.MaxResults)
+
+	// elementsOf makes the list elements of the events kept: models on the
+	// framework's path, their state's msgpack under the protocol server.
+	elementsOf := func(models []processEventModel) ([]listElement[processEventModel], error) {
+		if list == nil {
+			return keepModels(len(models), func(i int) processEventModel { return models[i] }), nil
+		}
+		codec, err := processEventCodec()
+		if err != nil {
+			return nil, err
+		}
+		return keepEncoded(codec, len(models), func(i int) processEventModel { return models[i] })
+	}
+	// keepMapped keeps a page's mapped events, their elements for those in
+	// the range, counted against the budget of list (a page's window).
+	keepMapped := func(list int, total int64, models []processEventModel, kept []processKeptEvent) ([]processKeptEvent, error) {
+		if summaryOnly {
+			return kept, nil
+		}
+		var in []int
+		var inModels []processEventModel
+		for i := range kept {
+			if kept[i].inRange {
+				in, inModels = append(in, i), append(inModels, models[i])
+			}
+		}
+		elements, err := elementsOf(inModels)
+		if err != nil {
+			return nil, err
+		}
+		for j, i := range in {
+			kept[i].listElement = elements[j]
+		}
+		return kept, budget.add(list, total, len(in), func(j int) (int, bool) {
+			e := &kept[in[j]]
+			return len(e.encoded), severities(&e.severity) && statuses(&e.status)
+		})
+	}
+
+	var (
+		mu       sync.Mutex
+		all      []processKeptEvent
+		failures = map[string]error{}
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	if readTencent != nil {
+		g.Go(func() error {
+			events, err := readTencent(gctx, r, model.Statuses, keepMapped)
+			mu.Lock()
+			defer mu.Unlock()
+			all = append(all, events...)
+			if err != nil {
+				failures[cloudTencent] = err
+			}
+			return err
+		})
+	}
+	if readHuawei != nil {
+		g.Go(func() error {
+			events, err := readHuawei(gctx, r, model.Statuses, keepMapped)
+			mu.Lock()
+			defer mu.Unlock()
+			all = append(all, events...)
+			if err != nil {
+				failures[cloudHuawei] = err
+			}
+			return err
+		})
+	}
+	started := time.Now()
+	if err := g.Wait(); err != nil {
+		for cloud, err := range failures {
+			if errors.Is(err, context.Canceled) && len(failures) > 1 {
+				continue // stopped because the other cloud failed
+			}
+			switch {
+			case addStateTooLarge(&resp.Diagnostics, err, processNarrowing, "newest"):
+			case cloud == cloudTencent:
+				resp.Diagnostics.AddError(tencentErrorSummary(tencentcloud.ActionDescribeAbnormalProcessEvents), tencentErrorDetail(err))
+			default:
+				resp.Diagnostics.AddError(huaweiErrorSummary(huaweicloud.ActionListAppWhitelistEvent), huaweiErrorDetail(err))
+			}
+		}
+		return
+	}
+
+	events := all[:0]
+	for i := range all {
+		if all[i].inRange && severities(&all[i].severity) && statuses(&all[i].status) {
+			events = append(events, all[i])
+		}
+	}
+	// Newest first; events without a time last; ties in a stable order.
+	sort.SliceStable(events, func(a, b int) bool {
+		ea, eb := &events[a], &events[b]
+		if ea.hasTime != eb.hasTime {
+			return ea.hasTime
+		}
+		if !ea.at.Equal(eb.at) {
+			return ea.at.After(eb.at)
+		}
+		if ea.cloud != eb.cloud {
+			return ea.cloud < eb.cloud
+		}
+		return ea.id < eb.id
+	})
+	logging.Info(ctx, "read process events", map[string]any{"events": len(events), "elapsed": time.Since(started).String()})
+	model.Summary = summarizeProcessEvents(events)
+	events = cutToMaxResults(events, model.MaxResults, "newest", &resp.Diagnostics)
+	elements := make([]listElement[processEventModel], len(events))
+	for i := range events {
+		elements[i] = events[i].listElement
+	}
+	if addStateTooLarge(&resp.Diagnostics, budget.check(len(elements), encodedSize(elements)), processNarrowing, "newest") {
+		return
+	}
+	resp.Diagnostics.Append(setListState(ctx, &resp.State, list, "events", &model, elements,
+		func(m *processEventsModel, events []processEventModel) { m.Events = events })...)
+}
+
+// keepPage turns one page's mapped events into what the read keeps, counted
+// under a list index toward the state's budget.
+type keepPage func(list int, total int64, models []processEventModel, kept []processKeptEvent) ([]processKeptEvent, error)
+
+// cloudRead reads one cloud's events of a range.
+type cloudRead func(ctx context.Context, r timeRange, statuses []types.String, keep keepPage) ([]processKeptEvent, error)
+
+// cloudsToRead returns a read for each cloud to read: those named, or every
+// configured one; a diagnostic for a named cloud that is not configured.
+func (d *processEventsDataSource) cloudsToRead(named []types.String, diags *diag.Diagnostics) (tencent, huawei cloudRead) {
+	want := map[string]bool{}
+	for _, c := range named {
+		want[c.ValueString()] = true
+	}
+	configured := func(cloud string) bool {
+		if d.data == nil {
+			return false
+		}
+		if cloud == cloudTencent {
+			return d.data.tencent != nil || d.data.tencentIncomplete != ""
+		}
+		return d.data.huawei != nil || d.data.huaweiIncomplete != ""
+	}
+	if len(named) == 0 {
+		want[cloudTencent], want[cloudHuawei] = configured(cloudTencent), configured(cloudHuawei)
+		if !want[cloudTencent] && !want[cloudHuawei] {
+			diags.AddError("No cloud is configured",
+				"This data source reads the clouds the provider configures, and it configures none.\n\n"+tencentNotConfigured+"\n\n"+huaweiNotConfigured)
+			return nil, nil
+		}
+	}
+	if want[cloudTencent] {
+		if client, region, _, ok := d.data.tencentRead(context.Background(), types.StringNull(), diags); ok {
+			zone := d.data.tencentZone
+			tencent = func(ctx context.Context, r timeRange, statuses []types.String, keep keepPage) ([]processKeptEvent, error) {
+				return readTCSSProcessEvents(d.data.logContext(ctx), client, region, zone, r, statuses, keep)
+			}
+		}
+	}
+	if want[cloudHuawei] {
+		if client, _, ok := d.data.huaweiRead(context.Background(), diags); ok {
+			huawei = func(ctx context.Context, r timeRange, statuses []types.String, keep keepPage) ([]processKeptEvent, error) {
+				return readHSSProcessEvents(d.data.logContext(ctx), client, r, statuses, keep)
+			}
+		}
+	}
+	return tencent, huawei
+}
+
+// nativeStatuses are the native values that map to the statuses asked for.
+func nativeStatuses(table map[string]string, statuses []types.String) []string {
+	var out []string
+	for _, s := range statuses {
+		for native, normalized := range table {
+			if normalized == s.ValueString() {
+				out = append(out, native)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// readTCSSProcessEvents reads the TCSS list of the range, newest first,
+// through the reader of cwpp_tcss_abnormal_processes.
+func readTCSSProcessEvents(ctx context.Context, client tencentcloud.API, region string, zone *time.Location, r timeRange,
+	statuses []types.String, keep keepPage,
+) ([]processKeptEvent, error) {
+	rng := tcssRangeOf(r, time.Now())
+	times := newTCSSTimes(zone)
+	page := tencentcloud.DescribeAbnormalProcessEventsRequest{Limit: ptrTo(uint64(tencentcloud.MaxEventsLimit))}
+	if native := nativeStatuses(tcssStatusOf, statuses); len(statuses) > 0 {
+		switch len(native) {
+		case 0:
+			return nil, nil
+		case 1: // the Status filter takes one value exactly
+			page.Filters = []*tencentcloud.RunTimeFilters{{Name: ptrTo("Status"), Values: []*string{&native[0]}, ExactMatch: ptrTo(true)}}
+		}
+	}
+	result, _, err := readTCSSList(ctx, client, region, page, rng,
+		func(_ int64, events []tencentcloud.AbnormalProcessEventInfo) ([]processKeptEvent, error) {
+			models := make([]processEventModel, len(events))
+			kept := make([]processKeptEvent, len(events))
+			for i := range events {
+				models[i] = newTCSSProcessEvent(&events[i], times)
+				at, ok := times.at(events[i].FoundTime)
+				kept[i] = keptProcessEvent(&models[i], at, ok)
+				kept[i].inRange = rng.contains(at, ok)
+			}
+			// The API counts the whole list: only what is read counts toward the state.
+			return keep(0, 0, models, kept)
+		},
+		func(e *processKeptEvent) (time.Time, bool) { return e.at, e.hasTime })
+	if err != nil {
+		return nil, err
+	}
+	return paging.Unique(result.Items, func(e *processKeptEvent) (string, bool) { return e.id, e.hasID }), nil
+}
+
+// readHSSProcessEvents reads the HSS events of the range through the reader
+// of cwpp_hss_app_whitelist_events, with handle_status when statuses allows.
+func readHSSProcessEvents(ctx context.Context, client *huaweicloud.Client, r timeRange, statuses []types.String, keep keepPage,
+) ([]processKeptEvent, error) {
+	q := huaweicloud.Query{Target: client.Resolve(huaweicloud.Target{}), LastDays: r.LastDays, Begin: r.Begin, End: r.End}
+	if native := nativeStatuses(hssStatusOf, statuses); len(statuses) > 0 {
+		switch len(native) {
+		case 0:
+			return nil, nil // HSS events are only new or resolved
+		case 1:
+			q.HandleStatus = &native[0]
+		}
+	}
+	result, err := huaweicloud.ReadEventsAs(ctx, client, q, huaweicloud.DefaultConcurrency, func(page huaweicloud.Page) ([]processKeptEvent, error) {
+		models := make([]processEventModel, len(page.Events))
+		kept := make([]processKeptEvent, len(page.Events))
+		for i := range page.Events {
+			e := &page.Events[i]
+			models[i] = newHSSProcessEvent(e)
+			var at time.Time
+			if e.OccurTime != nil {
+				at = time.UnixMilli(*e.OccurTime).UTC()
+			}
+			kept[i] = keptProcessEvent(&models[i], at, e.OccurTime != nil)
+		}
+		return keep(1+page.Window, page.Total, models, kept)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return result.Events, nil
+}
+
+// summarizeProcessEvents counts the matched events.
+func summarizeProcessEvents(events []processKeptEvent) *processSummaryModel {
+	s := &processSummaryModel{ByCloud: map[string]int64{}, BySeverity: map[string]int64{}, ByStatus: map[string]int64{},
+		NewestTimeRFC3339: timetypes.NewRFC3339Null()}
+	var newest time.Time
+	for i := range events {
+		e := &events[i]
+		s.ByCloud[e.cloud]++
+		s.BySeverity[e.severity]++
+		s.ByStatus[e.status]++
+		if e.hasTime && e.at.After(newest) {
+			newest = e.at
+		}
+	}
+	if !newest.IsZero() {
+		s.NewestTimeRFC3339 = timetypes.NewRFC3339TimeValue(newest) // in its cloud's zone, as its event's time_rfc3339
+	}
+	return s
+}
