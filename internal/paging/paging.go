@@ -75,15 +75,20 @@ func getPage[T any](ctx context.Context, r *Reader, fetch Fetch[T], offset int) 
 }
 
 // ReadWhile reads a list ordered so that the items wanted come first (the
-// newest, for a time range), wave pages at a time, and stops after the wave
-// in which a page ends the list or its last item is past what is wanted
-// (more says). Items of later pages of that wave are dropped: they are
-// further past. Concurrency is thus spent only while every item seen is
-// wanted; at most wave-1 requests are wasted at the end.
-func ReadWhile[T any](ctx context.Context, r *Reader, name string, wave int, fetch Fetch[T], more func(last *T) bool) (List[T], error) {
+// newest, for a time range), a wave of pages at a time, and stops after the
+// wave in which a page ends the list or its last item is past what is wanted
+// (more says). wave says how many pages the next wave asks for, from the
+// items read so far (none for the first): concurrency is spent only where the
+// items seen say it will not be wasted. Items of the pages after the one that
+// reaches past what is wanted are dropped: they are further past.
+func ReadWhile[T any](ctx context.Context, r *Reader, name string, wave func(read []T) int, fetch Fetch[T], more func(last *T) bool) (List[T], error) {
 	var out List[T]
-	for offset := 0; ; offset += wave * r.PageSize {
-		pages := make([]page[T], wave)
+	for offset := 0; ; {
+		n := max(wave(out.Items), 1)
+		if offset > 0 {
+			n = min(n, int((out.Total-int64(offset)+int64(r.PageSize)-1)/int64(r.PageSize)))
+		}
+		pages := make([]page[T], max(n, 1))
 		g, gctx := errgroup.WithContext(ctx)
 		for i := range pages {
 			g.Go(func() error {
@@ -108,6 +113,7 @@ func ReadWhile[T any](ctx context.Context, r *Reader, name string, wave int, fet
 				return out, nil
 			}
 		}
+		offset += len(pages) * r.PageSize
 	}
 }
 

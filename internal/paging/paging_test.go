@@ -171,12 +171,12 @@ func TestReadWhile(t *testing.T) {
 		wanted, wave int
 		requests     int64
 	}{
-		{0, 2, 2}, {50, 2, 2}, {100, 2, 2}, {250, 2, 4}, {300, 2, 4}, {310, 2, 4}, {1234, 2, 14}, {250, 1, 3},
+		{0, 2, 2}, {50, 2, 2}, {100, 2, 2}, {250, 2, 4}, {300, 2, 4}, {310, 2, 4}, {1234, 2, 13}, {250, 1, 3},
 	} {
 		r := paging.NewReader(100, 1<<20, 8)
 		var mu sync.Mutex
 		seen := map[int]int{}
-		got, err := paging.ReadWhile(t.Context(), r, "test", tc.wave, func(_ context.Context, offset int) (int64, []int, error) {
+		got, err := paging.ReadWhile(t.Context(), r, "test", func([]int) int { return tc.wave }, func(_ context.Context, offset int) (int64, []int, error) {
 			mu.Lock()
 			seen[offset]++
 			mu.Unlock()

@@ -47,8 +47,33 @@ var (
 // provider's TCSS limiter, shared with the detail reads, bounds how fast they start.
 const tcssListConcurrency = 8
 
-// tcssRangeWave is how many pages a ranged read requests at once.
-const tcssRangeWave = 2
+// tcssRangeWave is how many pages the next wave of a ranged read asks for:
+// two at first, so that a range of one page wastes at most one request;
+// then as many as the found times read so far say remain until begin, at
+// the rate the list has covered time (at most tcssListConcurrency). The
+// wave that reaches past begin is the last.
+func tcssRangeWave[T any](read []T, found func(*T) (time.Time, bool), begin time.Time) int {
+	var newest, oldest time.Time
+	n := 0
+	for i := range read {
+		if t, ok := found(&read[i]); ok {
+			if n == 0 || t.After(newest) {
+				newest = t
+			}
+			if n == 0 || t.Before(oldest) {
+				oldest = t
+			}
+			n++
+		}
+	}
+	covered := newest.Sub(oldest)
+	if n < 2 || covered <= 0 {
+		return 2
+	}
+	remaining := float64(n) * float64(oldest.Sub(begin)) / float64(covered) // events still in the range, at that rate
+	pages := int(math.Ceil(remaining / tencentcloud.MaxEventsLimit))
+	return min(max(pages, 1), tcssListConcurrency)
+}
 
 // NewTCSSAbnormalProcessesDataSource is the cwpp_tcss_abnormal_processes data source.
 func NewTCSSAbnormalProcessesDataSource() datasource.DataSource {
@@ -419,8 +444,8 @@ func readTCSSList[T any](ctx context.Context, client tencentcloud.API, region st
 	var result paging.List[T]
 	var err error
 	if rng.set {
-		// Two pages a wave, so that at most one is wasted past the range's start.
-		result, err = paging.ReadWhile(ctx, reader, tencentcloud.ActionDescribeAbnormalProcessEvents, tcssRangeWave, fetch,
+		result, err = paging.ReadWhile(ctx, reader, tencentcloud.ActionDescribeAbnormalProcessEvents,
+			func(read []T) int { return tcssRangeWave(read, found, rng.begin) }, fetch,
 			func(last *T) bool {
 				t, ok := found(last)
 				return !ok || !t.Before(rng.begin)
