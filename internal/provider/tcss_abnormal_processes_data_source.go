@@ -6,7 +6,6 @@ import (
 	"math"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -237,11 +236,7 @@ func (d *tcssAbnormalProcessesDataSource) Schema(_ context.Context, _ datasource
 }
 
 func (d *tcssAbnormalProcessesDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{
-		datasourcevalidator.RequiredTogether(path.MatchRoot("begin_time"), path.MatchRoot("end_time")),
-		datasourcevalidator.Conflicting(path.MatchRoot("last_days"), path.MatchRoot("begin_time")),
-		datasourcevalidator.Conflicting(path.MatchRoot("last_days"), path.MatchRoot("end_time")),
-	}
+	return timeRangeValidators(false)
 }
 
 // ValidateConfig checks begin before end, an order a time range cannot

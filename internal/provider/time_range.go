@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -114,6 +116,19 @@ func readTimeRange(lastDays types.Number, begin, end types.String, diags *diag.D
 		diags.AddError("Invalid time range", "begin_time and end_time must be RFC 3339 times: this is a bug of the provider's validation.")
 	}
 	return r
+}
+
+// timeRangeValidators are the rules of a range: begin_time and end_time
+// together, not with last_days; required says one of the two forms must be set.
+func timeRangeValidators(required bool) []datasource.ConfigValidator {
+	v := []datasource.ConfigValidator{
+		datasourcevalidator.RequiredTogether(path.MatchRoot("begin_time"), path.MatchRoot("end_time")),
+		datasourcevalidator.Conflicting(path.MatchRoot("last_days"), path.MatchRoot("end_time")),
+	}
+	if required {
+		return append(v, datasourcevalidator.ExactlyOneOf(path.MatchRoot("last_days"), path.MatchRoot("begin_time")))
+	}
+	return append(v, datasourcevalidator.Conflicting(path.MatchRoot("last_days"), path.MatchRoot("begin_time")))
 }
 
 // validateTimeOrder checks what the attribute validators cannot: begin before end.
