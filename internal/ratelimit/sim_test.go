@@ -72,7 +72,7 @@ func simulate(cfg simConfig) simResult {
 	}
 	backoff := func(attempt int) time.Duration {
 		ceiling := min(250*time.Millisecond<<attempt, 8*time.Second)
-		return rand.N(ceiling + 1)
+		return time.Duration(rng.Int64N(int64(ceiling) + 1)) // seeded: the simulation is deterministic
 	}
 	last := start
 	for r := 0; r < cfg.runs; r++ {
