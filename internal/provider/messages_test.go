@@ -244,15 +244,8 @@ func TestAccStateSizeLimit(t *testing.T) {
 // hssStateSize is the encoded size of the events state of srv's HSS events.
 func hssStateSize(t *testing.T, srv *localcloud.Server) int64 {
 	t.Helper()
-	client, err := huaweicloud.NewClient(huaweicloud.Config{
-		AccessKey: localcloud.HuaweiAccessKey, SecretKey: localcloud.HuaweiSecretKey, ProjectID: localcloud.HuaweiProjectID,
-		Endpoint: srv.URL(), RequestsPerSecond: 1000,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	days := int32(30)
-	res, err := huaweicloud.ReadEventsAs(context.Background(), client, huaweicloud.Query{LastDays: &days},
+	res, err := huaweicloud.ReadEventsAs(context.Background(), localHSSClient(t, srv), huaweicloud.Query{LastDays: &days},
 		huaweicloud.DefaultConcurrency, keepHSSEventsEncoded(newStateBudget(types.Int64Null()), nil))
 	if err != nil {
 		t.Fatal(err)

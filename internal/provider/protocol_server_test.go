@@ -252,10 +252,9 @@ func TestStateComparisonCatchesCorruption(t *testing.T) {
 	}
 }
 
-// readLocalEvents reads n generated events of a shape from a local cloud.
-func readLocalEvents(t testing.TB, n int, shape localcloud.Shape) []huaweicloud.AppWhitelistEventResponseInfo {
+// localHSSClient is an HSS client of srv, fast enough for tests.
+func localHSSClient(t testing.TB, srv *localcloud.Server) *huaweicloud.Client {
 	t.Helper()
-	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: n, HSSShape: shape})
 	client, err := huaweicloud.NewClient(huaweicloud.Config{
 		AccessKey: localcloud.HuaweiAccessKey, SecretKey: localcloud.HuaweiSecretKey, ProjectID: localcloud.HuaweiProjectID,
 		Endpoint: srv.URL(), RequestsPerSecond: 1000,
@@ -263,8 +262,28 @@ func readLocalEvents(t testing.TB, n int, shape localcloud.Shape) []huaweicloud.
 	if err != nil {
 		t.Fatal(err)
 	}
+	return client
+}
+
+// dataSourceStateType is the state type of a data source's schema.
+func dataSourceStateType(t *testing.T, newDataSource func() datasource.DataSource) tftypes.Object {
+	t.Helper()
+	ctx := context.Background()
+	var schemaResp datasource.SchemaResponse
+	newDataSource().Schema(ctx, datasource.SchemaRequest{}, &schemaResp)
+	typ, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("the schema is not an object")
+	}
+	return typ
+}
+
+// readLocalEvents reads n generated events of a shape from a local cloud.
+func readLocalEvents(t testing.TB, n int, shape localcloud.Shape) []huaweicloud.AppWhitelistEventResponseInfo {
+	t.Helper()
+	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: n, HSSShape: shape})
 	days := int32(30)
-	res, err := huaweicloud.ReadEvents(context.Background(), client, huaweicloud.Query{LastDays: &days}, huaweicloud.DefaultConcurrency)
+	res, err := huaweicloud.ReadEvents(context.Background(), localHSSClient(t, srv), huaweicloud.Query{LastDays: &days}, huaweicloud.DefaultConcurrency)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -416,14 +435,8 @@ func emptyHSSState(ctx context.Context) tfsdk.State {
 
 // TestProtocolServerMatchesFrameworkTCSS: the same for the TCSS list.
 func TestProtocolServerMatchesFrameworkTCSS(t *testing.T) {
-	ctx := context.Background()
 	srv := localcloud.StartForTest(t, localcloud.Config{TCSSEvents: 250, TencentQuota: -1})
-	var schemaResp datasource.SchemaResponse
-	NewTCSSAbnormalProcessesDataSource().Schema(ctx, datasource.SchemaRequest{}, &schemaResp)
-	typ, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
-	if !ok {
-		t.Fatal("the schema is not an object")
-	}
+	typ := dataSourceStateType(t, NewTCSSAbnormalProcessesDataSource)
 	servers := map[string]tfprotov6.ProviderServer{}
 	servers["framework"], _ = configuredHSSServer(t, srv, providerserver.NewProtocol6(New("test")())())
 	servers["provider"], _ = configuredHSSServer(t, srv, NewProtocol6Server("test")())
@@ -447,14 +460,8 @@ func TestProtocolServerMatchesFrameworkTCSS(t *testing.T) {
 // TestProtocolServerMatchesFrameworkProcessEvents: both clouds' events,
 // normalized, give the same state on both paths.
 func TestProtocolServerMatchesFrameworkProcessEvents(t *testing.T) {
-	ctx := context.Background()
 	srv := localcloud.StartForTest(t, localcloud.Config{TCSSEvents: 250, HSSEvents: 400, TencentQuota: -1})
-	var schemaResp datasource.SchemaResponse
-	NewProcessEventsDataSource().Schema(ctx, datasource.SchemaRequest{}, &schemaResp)
-	typ, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
-	if !ok {
-		t.Fatal("the schema is not an object")
-	}
+	typ := dataSourceStateType(t, NewProcessEventsDataSource)
 	servers := map[string]tfprotov6.ProviderServer{}
 	servers["framework"], _ = configuredHSSServer(t, srv, providerserver.NewProtocol6(New("test")())())
 	servers["provider"], _ = configuredHSSServer(t, srv, NewProtocol6Server("test")())

@@ -29,22 +29,18 @@ func newTCSSTimes(zone *time.Location) *tcssTimes {
 }
 
 // parse reads s; ok is false when s is absent or empty (not counted) or
-// does not read (counted).
+// does not read (counted for the warning).
 func (t *tcssTimes) parse(s *string) (time.Time, bool) {
-	if s == nil || *s == "" {
-		return time.Time{}, false
-	}
-	v, err := time.ParseInLocation(time.DateTime, *s, t.zone)
-	if err != nil {
+	v, ok := t.at(s)
+	if !ok && s != nil && *s != "" {
 		t.mu.Lock()
 		defer t.mu.Unlock()
 		if t.bad == 0 {
 			t.example = *s
 		}
 		t.bad++
-		return time.Time{}, false
 	}
-	return v, true
+	return v, ok
 }
 
 // at reads s without counting a failure: the companions count them once.
