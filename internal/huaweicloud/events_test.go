@@ -3,10 +3,25 @@ package huaweicloud_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/localcloud"
 )
+
+// lateSecondPage holds the page at offset 200 until the pages after it are served.
+type lateSecondPage struct{ huaweicloud.PageLister }
+
+func (l lateSecondPage) ListAppWhitelistEventPage(ctx context.Context, target huaweicloud.Target, req *huaweicloud.ListAppWhitelistEventRequest) (*huaweicloud.ListAppWhitelistEventResponse, error) {
+	if req.Offset == 200 {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(300 * time.Millisecond):
+		}
+	}
+	return l.PageLister.ListAppWhitelistEventPage(ctx, target, req)
+}
 
 // New events arriving while pages are read shift every offset: the read must
 // still hold every event that existed when it began, each once.
@@ -23,7 +38,10 @@ func TestReadEventsWhileTotalGrows(t *testing.T) {
 		t.Fatal(err)
 	}
 	days := int32(30)
-	res, err := huaweicloud.ReadEvents(context.Background(), client, huaweicloud.Query{LastDays: &days}, huaweicloud.DefaultConcurrency)
+	// The second page is served last, after the pages above it grew the list:
+	// the positions it would have covered shifted past it, so the read has
+	// to go back for them, whatever the machine's scheduling.
+	res, err := huaweicloud.ReadEvents(context.Background(), lateSecondPage{client}, huaweicloud.Query{LastDays: &days}, huaweicloud.DefaultConcurrency)
 	if err != nil {
 		t.Fatal(err)
 	}
