@@ -35,7 +35,7 @@ work="$root/examples/quickstart/.demo"
 rm -rf "$work" && mkdir -p "$work/bin"
 echo "demo: building the provider" >&2
 go build -o "$work/bin/terraform-provider-cwpp" .
-go build -o "$work/localcloud" ./internal/localcloud/cmd/localcloud
+go build -o "$work/localcloud" ./cmd/cwpp-localcloud
 
 "$work/localcloud" -url-file "$work/url" -hss-events 500 2>"$work/localcloud.log" &
 cloud=$!
@@ -45,26 +45,9 @@ for _ in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.1; done
 url=$(cat "$work/url")
 echo "demo: local cloud at $url" >&2
 
-# init installs the same build from an offline mirror (the registry is not
-# reachable); plan runs the dev override. OpenTofu resolves the source to its
-# own registry host.
-host=registry.terraform.io
-cli_version "$tf" | grep -q '^OpenTofu' && host=registry.opentofu.org
-platform="$(go env GOOS)_$(go env GOARCH)"
-mirror="$work/mirror/$host/cwpp-terraform/cwpp/0.0.1/$platform"
-mkdir -p "$mirror" && cp "$work/bin/terraform-provider-cwpp" "$mirror/terraform-provider-cwpp_v0.0.1"
-cat >"$work/terraformrc" <<EOT
-provider_installation {
-  dev_overrides {
-    "$host/cwpp-terraform/cwpp" = "$work/bin"
-  }
-  filesystem_mirror {
-    path    = "$work/mirror"
-    include = ["$host/cwpp-terraform/cwpp"]
-  }
-}
-EOT
-export TF_CLI_CONFIG_FILE="$work/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+. scripts/cli-config.sh
+config=$(cli_config "$tf" "$work" "$work/bin/terraform-provider-cwpp")
+export TF_CLI_CONFIG_FILE="$config" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 export TENCENTCLOUD_SECRET_ID=AKIDcwppLocalCloudTencent7f3a9c TENCENTCLOUD_SECRET_KEY=cwpp-local-tencent-secret-5d1e8b2a
 export TENCENTCLOUD_TCSS_ENDPOINT="$url"
 export HW_ACCESS_KEY=CWPPLOCALHUAWEIAK4C2E HW_SECRET_KEY=cwpp-local-huawei-secret-93b7f0d6

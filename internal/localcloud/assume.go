@@ -37,6 +37,7 @@ const (
 // memberConfig is the member account's data: other counts than the caller's.
 func memberConfig(cfg Config) Config {
 	m := cfg
+	m.Fixtures = nil
 	m.TCSSEvents = cfg.MemberTCSSEvents
 	if m.TCSSEvents == 0 {
 		m.TCSSEvents = 7

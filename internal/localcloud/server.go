@@ -70,6 +70,10 @@ type Config struct {
 	// served to this many bytes: events large enough to pass Terraform's
 	// limit on a read's state, without the server holding their bytes.
 	HSSCmdLineBytes int
+	// Fixtures, when set, are the caller's account's only events: no
+	// reference examples, nothing generated (TCSSEvents and HSSEvents are
+	// ignored). The member account keeps its generated events.
+	Fixtures *Fixtures
 	// HSSEnterpriseProject is the enterprise project of generated HSS events (default "0").
 	HSSEnterpriseProject string
 	// Now is the server's clock (default time.Now).
@@ -166,11 +170,15 @@ func newAccount(cfg Config) *Server {
 		tcss:       map[string]json.RawMessage{},
 		tcssSorted: map[string][]*tcssListEvent{},
 	}
+	now := cfg.Now()
+	s.generatedAt = now
+	if cfg.Fixtures != nil {
+		s.loadFixtures(cfg.Fixtures, now)
+		return s
+	}
 	s.tcss[TCSSReferenceEventID] = json.RawMessage(TCSSReferenceResponse)
 	s.tcss[TCSSSparseEventID] = json.RawMessage(tcssSparseResponse)
 	s.tcss[TCSSBadTreeEventID] = json.RawMessage(tcssBadTreeResponse)
-	now := cfg.Now()
-	s.generatedAt = now
 	for i := 1; i <= cfg.TCSSEvents; i++ {
 		raw, _ := json.Marshal(generateTCSSEvent(i, cfg.TCSSEvents, now, cfg.TCSSSpan, cfg.TCSSTimeZone, cfg.TCSSSparse))
 		s.tcss[TCSSGeneratedEventID(i)] = raw

@@ -19,50 +19,87 @@ type tcssListEvent struct {
 	info                                   map[string]any // AbnormalProcessEventInfo, absent fields left out
 }
 
+// tcssListFields maps the fields of a list entry (AbnormalProcessEventInfo)
+// to where the detail response keeps the same value: its section
+// (EventBaseInfo, ProcessInfo, EventDetail or the rule, EventDetail.MatchRule)
+// and name. Both directions use it: the list made from a detail, and the
+// detail of a fixture event listed without one.
+var tcssListFields = []struct{ list, section, detail string }{
+	{"EventType", "EventBaseInfo", "EventType"}, {"FoundTime", "EventBaseInfo", "FoundTime"},
+	{"ContainerName", "EventBaseInfo", "ContainerName"}, {"ImageName", "EventBaseInfo", "ImageName"},
+	{"Status", "EventBaseInfo", "Status"}, {"ImageId", "EventBaseInfo", "ImageId"},
+	{"ContainerId", "EventBaseInfo", "ContainerId"}, {"EventCount", "EventBaseInfo", "EventCount"},
+	{"LatestFoundTime", "EventBaseInfo", "LatestFoundTime"}, {"ContainerNetStatus", "EventBaseInfo", "ContainerNetStatus"},
+	{"ContainerNetSubStatus", "EventBaseInfo", "ContainerNetSubStatus"},
+	{"ContainerIsolateOperationSrc", "EventBaseInfo", "ContainerIsolateOperationSrc"},
+	{"ContainerStatus", "EventBaseInfo", "ContainerStatus"}, {"ClusterID", "EventBaseInfo", "ClusterID"},
+	{"NodeType", "EventBaseInfo", "NodeType"}, {"PodName", "EventBaseInfo", "PodName"}, {"PodIP", "EventBaseInfo", "PodIP"},
+	{"NodeUniqueID", "EventBaseInfo", "NodeUniqueID"}, {"NodeName", "EventBaseInfo", "NodeName"},
+	{"NodeID", "EventBaseInfo", "NodeID"}, {"HostID", "EventBaseInfo", "HostID"}, {"HostIP", "EventBaseInfo", "HostIP"},
+	{"ClusterName", "EventBaseInfo", "ClusterName"},
+	{"ProcessPath", "ProcessInfo", "ProcessPath"},
+	{"MatchRuleName", "EventDetail", "RuleName"}, {"Solution", "EventDetail", "Solution"},
+	{"Description", "EventDetail", "Description"}, {"RuleId", "EventDetail", "RuleId"},
+	{"MatchGroupName", "EventDetail", "GroupName"},
+	{"MatchRuleId", "MatchRule", "RuleId"}, {"MatchAction", "MatchRule", "RuleMode"},
+	{"MatchProcessPath", "MatchRule", "ProcessPath"}, {"MatchRuleLevel", "MatchRule", "RuleLevel"},
+	{"CmdLine", "MatchRule", "CmdLine"},
+}
+
 // tcssListEventOf maps a detail response to its list entry.
 func tcssListEventOf(id string, raw json.RawMessage) tcssListEvent {
-	var d struct {
-		EventBaseInfo       map[string]any
-		ProcessInfo         map[string]any
-		AncestorProcessInfo map[string]any
-		EventDetail         map[string]any
+	var resp map[string]any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	_ = dec.Decode(&resp)
+	d := map[string]map[string]any{}
+	for _, k := range []string{"EventBaseInfo", "ProcessInfo", "EventDetail"} {
+		d[k], _ = resp[k].(map[string]any)
 	}
-	_ = json.Unmarshal(raw, &d)
-	rule, _ := d.EventDetail["MatchRule"].(map[string]any)
+	rule, _ := d["EventDetail"]["MatchRule"].(map[string]any)
+	d["MatchRule"] = rule
 	info := map[string]any{"Id": id}
-	copyFields := func(from map[string]any, names map[string]string) {
-		for to, name := range names {
-			if v, ok := from[name]; ok && v != nil {
-				info[to] = v
-			}
+	for _, f := range tcssListFields {
+		if v, ok := d[f.section][f.detail]; ok && v != nil {
+			info[f.list] = v
 		}
 	}
-	copyFields(d.EventBaseInfo, map[string]string{
-		"EventType": "EventType", "FoundTime": "FoundTime", "ContainerName": "ContainerName", "ImageName": "ImageName",
-		"Status": "Status", "ImageId": "ImageId", "ContainerId": "ContainerId", "EventCount": "EventCount",
-		"LatestFoundTime": "LatestFoundTime", "ContainerNetStatus": "ContainerNetStatus",
-		"ContainerNetSubStatus": "ContainerNetSubStatus", "ContainerIsolateOperationSrc": "ContainerIsolateOperationSrc",
-		"ContainerStatus": "ContainerStatus", "ClusterID": "ClusterID", "NodeType": "NodeType", "PodName": "PodName",
-		"PodIP": "PodIP", "NodeUniqueID": "NodeUniqueID", "NodeName": "NodeName", "NodeID": "NodeID", "HostID": "HostID",
-		"HostIP": "HostIP", "ClusterName": "ClusterName",
-	})
-	copyFields(d.ProcessInfo, map[string]string{"ProcessPath": "ProcessPath"})
-	copyFields(d.EventDetail, map[string]string{
-		"MatchRuleName": "RuleName", "Solution": "Solution", "Description": "Description", "RuleId": "RuleId",
-		"MatchGroupName": "GroupName",
-	})
-	copyFields(rule, map[string]string{
-		"MatchRuleId": "RuleId", "MatchAction": "RuleMode", "MatchProcessPath": "ProcessPath",
-		"MatchRuleLevel": "RuleLevel", "CmdLine": "CmdLine",
-	})
 	if rule != nil {
 		info["RuleExist"] = true
 		if mode, ok := rule["RuleMode"].(string); ok {
 			info["Behavior"] = strings.Replace(mode, "RULE_MODE_", "BEHAVIOR_", 1)
 		}
 	}
+	return tcssListEventFromInfo(id, info)
+}
+
+// tcssListEventFromInfo is a list entry served as info says, fields and nulls.
+func tcssListEventFromInfo(id string, info map[string]any) tcssListEvent {
 	str := func(k string) string { s, _ := info[k].(string); return s }
 	return tcssListEvent{id: id, status: str("Status"), foundTime: str("FoundTime"), latestFoundTime: str("LatestFoundTime"), info: info}
+}
+
+// tcssDetailOf is the detail response a list entry implies: each of its
+// fields where the detail keeps it, the rule only when the entry has one.
+func tcssDetailOf(info map[string]any) map[string]any {
+	sections := map[string]map[string]any{
+		"EventBaseInfo": {"EventId": info["Id"]}, "ProcessInfo": {}, "EventDetail": {}, "MatchRule": {},
+	}
+	for _, f := range tcssListFields {
+		if v, ok := info[f.list]; ok {
+			sections[f.section][f.detail] = v
+		}
+	}
+	if len(sections["MatchRule"]) > 0 {
+		sections["EventDetail"]["MatchRule"] = sections["MatchRule"]
+	}
+	out := map[string]any{"EventBaseInfo": sections["EventBaseInfo"]}
+	for _, k := range []string{"ProcessInfo", "EventDetail"} {
+		if len(sections[k]) > 0 {
+			out[k] = sections[k]
+		}
+	}
+	return out
 }
 
 // tcssListParams are the request's keys; any other key is refused.

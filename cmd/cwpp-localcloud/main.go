@@ -1,0 +1,259 @@
+// Command cwpp-localcloud is the local cloud as a command: one loopback
+// server that speaks Tencent Cloud TCSS and Huawei Cloud HSS as the provider
+// calls them, checks every request's signature, and serves generated events
+// or, with -fixtures, exactly the events of your files. Install it with
+//
+//	go install github.com/cwpp-terraform/terraform-provider-cwpp/cmd/cwpp-localcloud@latest
+//
+// It runs until interrupted and prints the environment that points the
+// provider at it, or runs one command with that environment and exits with
+// the command's status:
+//
+//	cwpp-localcloud -fixtures dirty.json -- terraform test
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/localcloud"
+)
+
+// Exit statuses of the command itself; with -- CMD, CMD's own status.
+const (
+	exitUsage    = 2   // bad flags or fixtures: nothing ran
+	exitNotFound = 127 // CMD could not be started, as in a shell
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stderr))
+}
+
+// fileList collects a repeatable flag.
+type fileList []string
+
+func (f *fileList) String() string     { return strings.Join(*f, ",") }
+func (f *fileList) Set(v string) error { *f = append(*f, v); return nil }
+
+func run(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("cwpp-localcloud", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		say(stderr, `usage: cwpp-localcloud [flags] [-- CMD [ARGS...]]
+
+Serves TCSS and HSS on loopback until interrupted, or, given CMD, runs CMD
+with the provider's environment pointing at it and exits with CMD's status.
+
+`)
+		fs.PrintDefaults()
+	}
+	var fixtures fileList
+	fs.Var(&fixtures, "fixtures", "serve exactly the events of this fixture file, instead of generated ones (repeatable)")
+	listen := fs.String("listen", "127.0.0.1:0", "loopback address to listen on (port 0: any free port)")
+	tcssEvents := fs.Int("tcss-events", 50, "generated TCSS events (ids evt-00001...), besides the reference example 5202566")
+	hssEvents := fs.Int("hss-events", 500, "generated HSS events over the last 30 days, besides the reference example")
+	hssShape := fs.String("hss-shape", "mixed", "generated HSS events: mixed (3 in 7 sparse, as real data), full (every field) or sparse (most optional fields absent)")
+	quota := fs.Int("tcss-quota", 20, "TCSS requests per second before RequestLimitExceeded (negative: none)")
+	hssQuota := fs.Int("hss-quota", 0, "HSS requests per second before HTTP 429 APIGW.0308 (0: none)")
+	cmdLine := fs.Int("hss-cmdline-bytes", 0, "pad the process_cmdline of every HSS event served to this many bytes (0: as generated)")
+	zoneName := fs.String("tcss-time-zone", envOr("TENCENTCLOUD_TIME_ZONE", localcloud.TCSSZone), "zone of TCSS's zone-less times, for generated events and a fixture's \"now\" (default: TENCENTCLOUD_TIME_ZONE, else Asia/Shanghai)")
+	latency := fs.Duration("latency", 0, "latency added to every request of both clouds")
+	jitter := fs.Duration("jitter", 0, "random latency added on top of -latency, up to this much")
+	urlFile := fs.String("url-file", "", "write the server's URL to this file once it listens")
+	logFile := fs.String("log", "", "append the request log, JSON lines, to this file ('-' for stderr)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return exitUsage
+	}
+	command := fs.Args()
+	fail := func(format string, a ...any) int {
+		say(stderr, "cwpp-localcloud: "+format+"\n", a...)
+		return exitUsage
+	}
+	if at := len(args) - len(command); len(command) > 0 && (at == 0 || args[at-1] != "--") {
+		return fail("put -- before the command to run, such as: cwpp-localcloud -fixtures f.json -- terraform test")
+	}
+
+	cfg := localcloud.Config{
+		TencentQuota: *quota, HuaweiQuota: *hssQuota, HSSCmdLineBytes: *cmdLine, TCSSEvents: *tcssEvents, HSSEvents: *hssEvents,
+	}
+	shape, ok := map[string]localcloud.Shape{"mixed": localcloud.ShapeMixed, "full": localcloud.ShapeFull, "sparse": localcloud.ShapeSparse}[*hssShape]
+	if !ok {
+		return fail("-hss-shape must be mixed, full or sparse, not %q", *hssShape)
+	}
+	cfg.HSSShape = shape
+	zone, err := time.LoadLocation(*zoneName)
+	if err != nil || *zoneName == "" || *zoneName == "Local" {
+		return fail("-tcss-time-zone must be an IANA zone such as Asia/Shanghai or UTC, not %q", *zoneName)
+	}
+	cfg.TCSSTimeZone = zone
+	if len(fixtures) > 0 {
+		var clash []string
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "tcss-events" || f.Name == "hss-events" || f.Name == "hss-shape" {
+				clash = append(clash, "-"+f.Name)
+			}
+		})
+		if len(clash) > 0 {
+			return fail("%s cannot be combined with -fixtures: the fixtures are the only events served", strings.Join(clash, " and "))
+		}
+		if cfg.Fixtures, err = localcloud.LoadFixtures(fixtures...); err != nil {
+			return fail("-fixtures: %v", err)
+		}
+	}
+	switch *logFile {
+	case "":
+	case "-":
+		cfg.Log = stderr
+	default:
+		f, err := os.OpenFile(*logFile, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		if err != nil {
+			return fail("%v", err)
+		}
+		defer func() { _ = f.Close() }()
+		cfg.Log = f
+	}
+
+	srv, err := localcloud.StartOn(*listen, cfg)
+	if err != nil {
+		return fail("%v", err)
+	}
+	defer stop(srv)
+	if *latency > 0 || *jitter > 0 {
+		for _, c := range []localcloud.Cloud{localcloud.Tencent, localcloud.Huawei} {
+			srv.SetFaults(c, localcloud.Faults{Latency: *latency, Jitter: *jitter})
+		}
+	}
+	if *urlFile != "" {
+		if err := os.WriteFile(*urlFile, []byte(srv.URL()), 0o644); err != nil {
+			return fail("%v", err)
+		}
+	}
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+
+	if len(command) == 0 {
+		say(stderr, "local cloud listening on %s (Ctrl-C stops it). Point the provider at it:\n\n", srv.URL())
+		for _, line := range exportLines(srv.URL()) {
+			say(stderr, "%s\n", line)
+		}
+		<-signals
+		return 0
+	}
+	return runCommand(command, srv.URL(), signals, stderr)
+}
+
+// runCommand runs CMD with the provider's environment, passing on the signals
+// this process gets, and returns its exit status (128+n when signal n ended it).
+func runCommand(command []string, url string, signals <-chan os.Signal, stderr io.Writer) int {
+	cmd := exec.Command(command[0], command[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.Env = commandEnv(os.Environ(), url)
+	if err := cmd.Start(); err != nil {
+		say(stderr, "cwpp-localcloud: cannot run %s: %v\n", command[0], err)
+		return exitNotFound
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for {
+		select {
+		case sig := <-signals:
+			_ = cmd.Process.Signal(sig)
+		case err := <-done:
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				if status, ok := exit.Sys().(syscall.WaitStatus); ok && status.Signaled() {
+					return 128 + int(status.Signal())
+				}
+				return exit.ExitCode()
+			}
+			if err != nil {
+				say(stderr, "cwpp-localcloud: %s: %v\n", command[0], err)
+				return 1
+			}
+			return 0
+		}
+	}
+}
+
+// providerEnv is what points the provider at the local cloud.
+func providerEnv(url string) [][2]string {
+	return [][2]string{
+		{"TENCENTCLOUD_SECRET_ID", localcloud.TencentSecretID}, {"TENCENTCLOUD_SECRET_KEY", localcloud.TencentSecretKey},
+		{"TENCENTCLOUD_TCSS_ENDPOINT", url},
+		{"HW_ACCESS_KEY", localcloud.HuaweiAccessKey}, {"HW_SECRET_KEY", localcloud.HuaweiSecretKey},
+		{"HW_PROJECT_ID", localcloud.HuaweiProjectID}, {"HW_REGION_NAME", "cn-north-4"}, {"HW_HSS_ENDPOINT", url},
+	}
+}
+
+// droppedEnv are variables of a real account that would send the provider
+// elsewhere or fail every signature here: tokens and assumed roles.
+var droppedEnv = []string{"TENCENTCLOUD_SECURITY_TOKEN", "TENCENTCLOUD_ASSUME_ROLE_", "HW_SECURITY_TOKEN", "HW_ASSUME_ROLE_"}
+
+// commandEnv is env with the provider's variables set and droppedEnv removed.
+func commandEnv(env []string, url string) []string {
+	set := providerEnv(url)
+	out := make([]string, 0, len(env)+len(set))
+next:
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		for _, p := range set {
+			if name == p[0] {
+				continue next
+			}
+		}
+		for _, prefix := range droppedEnv {
+			if strings.HasPrefix(name, prefix) {
+				continue next
+			}
+		}
+		out = append(out, kv)
+	}
+	for _, p := range set {
+		out = append(out, p[0]+"="+p[1])
+	}
+	return out
+}
+
+func exportLines(url string) []string {
+	var tencent, huawei []string
+	for _, p := range providerEnv(url) {
+		if strings.HasPrefix(p[0], "HW_") {
+			huawei = append(huawei, p[0]+"="+p[1])
+		} else {
+			tencent = append(tencent, p[0]+"="+p[1])
+		}
+	}
+	return []string{"export " + strings.Join(tencent, " "), "export " + strings.Join(huawei, " ")}
+}
+
+// say writes a message for the user; stderr going away is no reason to stop.
+func say(w io.Writer, format string, a ...any) { _, _ = fmt.Fprintf(w, format, a...) }
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
+
+// stop closes the server, waiting at most 3 s for open requests.
+func stop(srv *localcloud.Server) {
+	done := make(chan struct{})
+	go func() { _ = srv.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(3 * time.Second):
+	}
+}

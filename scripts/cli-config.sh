@@ -1,0 +1,28 @@
+# Sourced by demo.sh and policy-tests.sh: points a Terraform or OpenTofu CLI
+# at a provider built from this tree.
+#
+# cli_config CLI WORK PROVIDER_BINARY writes WORK/terraformrc and prints its
+# path: init installs the binary from an offline mirror (the registry is not
+# reachable), plan and test run it through a dev override. OpenTofu resolves
+# the source to its own registry host.
+cli_config() {
+  local cli=$1 work=$2 provider=$3 host=registry.terraform.io platform mirror
+  TF_CLI_CONFIG_FILE=/dev/null "$cli" version 2>/dev/null | grep -q '^OpenTofu' && host=registry.opentofu.org
+  platform="$(go env GOOS)_$(go env GOARCH)"
+  mirror="$work/mirror/$host/cwpp-terraform/cwpp/0.0.1/$platform"
+  mkdir -p "$mirror" "$work/bin"
+  cp "$provider" "$mirror/terraform-provider-cwpp_v0.0.1"
+  [ "$provider" -ef "$work/bin/terraform-provider-cwpp" ] || cp "$provider" "$work/bin/terraform-provider-cwpp"
+  cat >"$work/terraformrc" <<EOT
+provider_installation {
+  dev_overrides {
+    "$host/cwpp-terraform/cwpp" = "$work/bin"
+  }
+  filesystem_mirror {
+    path    = "$work/mirror"
+    include = ["$host/cwpp-terraform/cwpp"]
+  }
+}
+EOT
+  echo "$work/terraformrc"
+}
