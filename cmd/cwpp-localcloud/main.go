@@ -124,6 +124,12 @@ with the provider's environment pointing at it and exits with CMD's status.
 		cfg.Log = f
 	}
 
+	// Signals are caught before anything can see the server (the URL file
+	// included), so an early Ctrl-C stops it cleanly too.
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+
 	srv, err := localcloud.StartOn(*listen, cfg)
 	if err != nil {
 		return fail("%v", err)
@@ -139,10 +145,6 @@ with the provider's environment pointing at it and exits with CMD's status.
 			return fail("%v", err)
 		}
 	}
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(signals)
-
 	if len(command) == 0 {
 		say(stderr, "local cloud listening on %s (Ctrl-C stops it). Point the provider at it:\n\n", srv.URL())
 		for _, line := range exportLines(srv.URL()) {

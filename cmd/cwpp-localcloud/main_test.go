@@ -173,19 +173,22 @@ func TestServesUntilInterrupted(t *testing.T) {
 	urlFile := filepath.Join(t.TempDir(), "url")
 	cmd := exec.Command(binary, "-url-file", urlFile, "-hss-events", "3")
 	var stderr strings.Builder
-	cmd.Stderr = &stderr
+	cmd.Stderr = &stderr // read only after Wait: the copying goroutine writes it
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 100 && !strings.Contains(stderr.String(), "export HW_"); i++ {
+	for i := 0; i < 100; i++ {
+		if _, err := os.Stat(urlFile); err == nil {
+			break
+		}
 		time.Sleep(50 * time.Millisecond)
-	}
-	if !strings.Contains(stderr.String(), "export TENCENTCLOUD_SECRET_ID=AKIDcwppLocalCloudTencent7f3a9c") {
-		t.Fatalf("no environment printed:\n%s", stderr.String())
 	}
 	_ = cmd.Process.Signal(os.Interrupt)
 	if err := cmd.Wait(); err != nil {
-		t.Fatalf("interrupted: %v, want exit status 0", err)
+		t.Fatalf("interrupted: %v, want exit status 0; stderr:\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "export TENCENTCLOUD_SECRET_ID=AKIDcwppLocalCloudTencent7f3a9c") {
+		t.Errorf("no environment printed:\n%s", stderr.String())
 	}
 	assertStopped(t, urlFile)
 }
