@@ -38,6 +38,7 @@ build_terraform_new() {
     cd "$work/src"
     sed -E -i "/remote-state\/($nested)\"/d; /return backend(Azure|Consul|Cos|GCS|Kubernetes|OCI|OSS|Pg|S3)\.New\(/d" internal/backend/init/init.go
     sed -E -i "/internal\/backend\/remote-state\/($nested)[ =]/d; /terraform\/internal\/legacy[ =]/d" go.mod
+    # The one file importing internal/legacy, a test: nothing in the copy refers to the removed modules.
     rm -f internal/command/views/hook_count_test.go
     GOFLAGS=-buildvcs=false go build -mod=mod -trimpath -ldflags "-X github.com/hashicorp/terraform/version.dev=no" -o "$bin" .
   )
