@@ -350,3 +350,31 @@ func TestFixturesStrictDecoding(t *testing.T) {
 		t.Errorf("a duplicate across files: %v\nwant %s", err, want)
 	}
 }
+
+// TestREADMEFixtureParses keeps the fixture example users copy from the
+// README valid, and the examples' fixtures too.
+func TestREADMEFixtureParses(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(readme), "## Testing your policies")
+	_, block, ok := strings.Cut(section, "```json\n")
+	block, _, _ = strings.Cut(block, "```")
+	if !ok {
+		t.Fatal("no json block in the README's Testing your policies")
+	}
+	f, err := localcloud.ParseFixtures("README.md", []byte(block))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := localcloud.LoadFixtures("../../examples/testing/fixtures/clean.json", "../../examples/testing/fixtures/dirty.json"); err != nil {
+		t.Fatal(err)
+	}
+	srv := localcloud.StartForTest(t, localcloud.Config{Fixtures: f})
+	c := tencentClient(t, srv, localcloud.TencentSecretKey)
+	d, err := c.DescribeAbnormalProcessDetail(context.Background(), "", "tc-1")
+	if err != nil || *d.ProcessInfo.ProcessName != "nc" {
+		t.Fatalf("the README's tc-1: %v", err)
+	}
+}
