@@ -37,25 +37,15 @@ echo "demo: building the provider" >&2
 go build -o "$work/bin/terraform-provider-cwpp" .
 go build -o "$work/localcloud" ./cmd/cwpp-localcloud
 
-"$work/localcloud" -url-file "$work/url" -hss-events 500 2>"$work/localcloud.log" &
-cloud=$!
-trap 'kill $cloud 2>/dev/null; wait $cloud 2>/dev/null || true' EXIT
-for _ in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.1; done
-[ -s "$work/url" ] || { cat "$work/localcloud.log" >&2; exit 1; }
-url=$(cat "$work/url")
-echo "demo: local cloud at $url" >&2
-
 . scripts/cli-config.sh
-config=$(cli_config "$tf" "$work" "$work/bin/terraform-provider-cwpp")
-export TF_CLI_CONFIG_FILE="$config" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
-export TENCENTCLOUD_SECRET_ID=AKIDcwppLocalCloudTencent7f3a9c TENCENTCLOUD_SECRET_KEY=cwpp-local-tencent-secret-5d1e8b2a
-export TENCENTCLOUD_TCSS_ENDPOINT="$url"
-export HW_ACCESS_KEY=CWPPLOCALHUAWEIAK4C2E HW_SECRET_KEY=cwpp-local-huawei-secret-93b7f0d6
-export HW_PROJECT_ID=0cwpp0local0project0000000000001 HW_REGION_NAME=cn-north-4 HW_HSS_ENDPOINT="$url"
+export TF_CLI_CONFIG_FILE
+TF_CLI_CONFIG_FILE=$(cli_config "$tf" "$work" "$work/bin/terraform-provider-cwpp")
+export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
 # A fresh copy each run: no lock file or .terraform/ from an earlier build.
 mkdir "$work/config" && cp "$root/examples/quickstart/main.tf" "$work/config/"
 cd "$work/config"
 "$tf" init -input=false -no-color -lock=false >"$work/init.log" 2>&1 || { cat "$work/init.log" >&2; exit 1; }
 echo "demo: terraform init done" >&2
-"$tf" plan -input=false -no-color
+# The local cloud runs for the plan alone and exports the provider's environment to it.
+exec "$work/localcloud" -hss-events 500 -- "$tf" plan -input=false -no-color

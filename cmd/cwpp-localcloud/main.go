@@ -153,6 +153,7 @@ with the provider's environment pointing at it and exits with CMD's status.
 		<-signals
 		return 0
 	}
+	say(stderr, "cwpp-localcloud: local cloud at %s, running %s\n", srv.URL(), strings.Join(command, " "))
 	return runCommand(command, srv.URL(), signals, stderr)
 }
 
