@@ -315,7 +315,7 @@ func TestAccHSSFilters(t *testing.T) {
 
 func TestAccHSSInvalidArguments(t *testing.T) {
 	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 10})
-	cases := []struct{ name, body, want string }{
+	arguments := []struct{ name, body, want string }{
 		{"no time range", `host_name = "web-1"`, `(?s)Exactly one of these attributes must be configured: \[last_days,begin_time\]`},
 		{"last_days and a range", `
   last_days  = 3
@@ -365,17 +365,11 @@ func TestAccHSSInvalidArguments(t *testing.T) {
   last_days             = 3
   enterprise_project_id = ""`, `(?s)enterprise_project_id.*length`},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testProviderFactories,
-				Steps:                    []resource.TestStep{{Config: hssConfig(srv, tc.body), ExpectError: regexp.MustCompile(tc.want)}},
-			})
-		})
+	var cases []planErrorCase
+	for _, tc := range arguments {
+		cases = append(cases, planErrorCase{tc.name, hssConfig(srv, tc.body), regexp.MustCompile(tc.want)})
 	}
-	if n := len(srv.Requests()); n != 0 {
-		t.Errorf("invalid arguments sent %d requests; want none", n)
-	}
+	expectPlanErrors(t, srv, cases)
 }
 
 // The windows unit test lives beside the acceptance tests so the boundary

@@ -27,10 +27,7 @@ func TestAccMessages(t *testing.T) {
 	hss := func(body string) string {
 		return providerConfig(srv, "", "") + "data \"cwpp_hss_app_whitelist_events\" \"test\" {\n" + body + "\n}\n"
 	}
-	cases := []struct {
-		name, config string
-		want         *regexp.Regexp
-	}{
+	cases := []planErrorCase{
 		{"begin_time without T and zone", hss(`
   begin_time = "2026-11-30 00:00:00"
   end_time   = "2026-11-30T10:00:00Z"`),
@@ -40,17 +37,7 @@ func TestAccMessages(t *testing.T) {
 		{"last_days too long", hss(`last_days = 365`),
 			wrapped(`(?s)Invalid last_days.*last_days must be from 1 to 30 days \(the API's limit\); got 365\. For a longer range, set begin_time and end_time instead: they take a range of any length`)},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testProviderFactories,
-				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: tc.want}},
-			})
-		})
-	}
-	if n := len(srv.Requests()); n != 0 {
-		t.Errorf("the local cloud saw %d requests for bad arguments", n)
-	}
+	expectPlanErrors(t, srv, cases)
 }
 
 // TestAccMessagesOneDiagnostic runs `terraform validate -json`, where every

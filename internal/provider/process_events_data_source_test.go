@@ -196,35 +196,16 @@ data "cwpp_process_events" "test" { last_days = 30 }`, localcloud.HuaweiAccessKe
 // TestAccProcessEventsInvalid: bad values fail at plan, before any request.
 func TestAccProcessEventsInvalid(t *testing.T) {
 	srv := localcloud.StartForTest(t, localcloud.Config{TCSSEvents: 5, HSSEvents: 5})
-	huaweiOnly := fmt.Sprintf(`provider "cwpp" {
-  huaweicloud {
-    access_key = %q
-    secret_key = %q
-    project_id = %q
-    endpoint   = %q
-  }
-}
-`, localcloud.HuaweiAccessKey, localcloud.HuaweiSecretKey, localcloud.HuaweiProjectID, srv.URL())
-	cases := []struct{ name, config, want string }{
-		{"unknown cloud", processConfig(srv, "last_days = 1\n  clouds = [\"aws\"]"), `(?s)clouds.*value must be one of`},
-		{"no range", processConfig(srv, ""), `(?s)Exactly one of these attributes must be configured: \[last_days,begin_time\]`},
-		{"bad severity", processConfig(srv, "last_days = 1\n  severities = [\"High\"]"), `(?s)severities.*value must be one of`},
-		{"bad status", processConfig(srv, "last_days = 1\n  statuses = [\"unhandled\"]"), `(?s)statuses.*value must be one of`},
+	huaweiOnly := huaweiOnlyProviderHCL(srv)
+	// Every case configures its clouds in HCL: "unconfigured cloud named" needs the environment empty.
+	clearProviderEnv(t)
+	cases := []planErrorCase{
+		{"unknown cloud", processConfig(srv, "last_days = 1\n  clouds = [\"aws\"]"), regexp.MustCompile(`(?s)clouds.*value must be one of`)},
+		{"no range", processConfig(srv, ""), regexp.MustCompile(`(?s)Exactly one of these attributes must be configured: \[last_days,begin_time\]`)},
+		{"bad severity", processConfig(srv, "last_days = 1\n  severities = [\"High\"]"), regexp.MustCompile(`(?s)severities.*value must be one of`)},
+		{"bad status", processConfig(srv, "last_days = 1\n  statuses = [\"unhandled\"]"), regexp.MustCompile(`(?s)statuses.*value must be one of`)},
 		{"unconfigured cloud named", huaweiOnly + "data \"cwpp_process_events\" \"test\" {\n  last_days = 1\n  clouds = [\"tencentcloud\"]\n}",
-			`(?s)Tencent Cloud is not configured`},
+			regexp.MustCompile(`(?s)Tencent Cloud is not configured`)},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.name == "unconfigured cloud named" {
-				clearProviderEnv(t)
-			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testProviderFactories,
-				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: regexp.MustCompile(tc.want)}},
-			})
-		})
-	}
-	if n := len(srv.Requests()); n != 0 {
-		t.Errorf("%d requests for invalid configurations, want 0", n)
-	}
+	expectPlanErrors(t, srv, cases)
 }

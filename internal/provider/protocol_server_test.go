@@ -307,15 +307,23 @@ func FuzzHSSEventState(f *testing.F) {
 	})
 }
 
+// bothServers are the framework's own protocol server and the provider's,
+// both configured against srv: the two paths whose states must be equal.
+func bothServers(t *testing.T, srv *localcloud.Server) map[string]tfprotov6.ProviderServer {
+	t.Helper()
+	servers := map[string]tfprotov6.ProviderServer{}
+	servers["framework"], _ = configuredHSSServer(t, srv, providerserver.NewProtocol6(New("test")())())
+	servers["provider"], _ = configuredHSSServer(t, srv, NewProtocol6Server("test")())
+	return servers
+}
+
 // TestProtocolServerMatchesFramework reads through both servers, the
 // framework's own and the provider's, against the same local cloud: the
 // whole state, summary and filters included, must be the same.
 func TestProtocolServerMatchesFramework(t *testing.T) {
 	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 700})
 	_, typ := hssStateType(t)
-	servers := map[string]tfprotov6.ProviderServer{}
-	servers["framework"], _ = configuredHSSServer(t, srv, providerserver.NewProtocol6(New("test")())())
-	servers["provider"], _ = configuredHSSServer(t, srv, NewProtocol6Server("test")())
+	servers := bothServers(t, srv)
 	for _, c := range []struct {
 		name   string
 		config map[string]any
@@ -437,9 +445,7 @@ func emptyHSSState(ctx context.Context) tfsdk.State {
 func TestProtocolServerMatchesFrameworkTCSS(t *testing.T) {
 	srv := localcloud.StartForTest(t, localcloud.Config{TCSSEvents: 250, TencentQuota: -1})
 	typ := dataSourceStateType(t, NewTCSSAbnormalProcessesDataSource)
-	servers := map[string]tfprotov6.ProviderServer{}
-	servers["framework"], _ = configuredHSSServer(t, srv, providerserver.NewProtocol6(New("test")())())
-	servers["provider"], _ = configuredHSSServer(t, srv, NewProtocol6Server("test")())
+	servers := bothServers(t, srv)
 	for _, c := range []struct {
 		name   string
 		config map[string]any
@@ -462,9 +468,7 @@ func TestProtocolServerMatchesFrameworkTCSS(t *testing.T) {
 func TestProtocolServerMatchesFrameworkProcessEvents(t *testing.T) {
 	srv := localcloud.StartForTest(t, localcloud.Config{TCSSEvents: 250, HSSEvents: 400, TencentQuota: -1})
 	typ := dataSourceStateType(t, NewProcessEventsDataSource)
-	servers := map[string]tfprotov6.ProviderServer{}
-	servers["framework"], _ = configuredHSSServer(t, srv, providerserver.NewProtocol6(New("test")())())
-	servers["provider"], _ = configuredHSSServer(t, srv, NewProtocol6Server("test")())
+	servers := bothServers(t, srv)
 	for _, c := range []struct {
 		name   string
 		config map[string]any

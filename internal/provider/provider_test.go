@@ -130,10 +130,7 @@ func TestAccProviderConfigHCLOverridesEnvironment(t *testing.T) {
 func TestAccProviderConfigErrors(t *testing.T) {
 	srv := localcloud.StartForTest(t, localcloud.Config{})
 	clearProviderEnv(t)
-	cases := []struct {
-		name, config string
-		want         *regexp.Regexp
-	}{
+	cases := []planErrorCase{
 		{
 			name: "missing secret key",
 			config: fmt.Sprintf(`provider "cwpp" {
@@ -202,6 +199,19 @@ func TestAccProviderConfigErrors(t *testing.T) {
 			want: regexp.MustCompile(`(?s)tencentcloud.region.*length`),
 		},
 	}
+	expectPlanErrors(t, srv, cases)
+}
+
+// planErrorCase is a configuration that must fail at plan with want.
+type planErrorCase struct {
+	name, config string
+	want         *regexp.Regexp
+}
+
+// expectPlanErrors runs each case as its own test, then requires that srv saw
+// no request: bad input stops before anything is sent.
+func expectPlanErrors(t *testing.T, srv *localcloud.Server, cases []planErrorCase) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			resource.Test(t, resource.TestCase{
@@ -211,14 +221,13 @@ func TestAccProviderConfigErrors(t *testing.T) {
 		})
 	}
 	if n := len(srv.Requests()); n != 0 {
-		t.Errorf("the local cloud saw %d requests; configuration errors must stop before any request", n)
+		t.Errorf("the local cloud saw %d requests for invalid configurations; bad input must stop before any request", n)
 	}
 }
 
-func TestAccProviderOneCloudWithoutTheOther(t *testing.T) {
-	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 5})
-	clearProviderEnv(t)
-	huaweiOnly := fmt.Sprintf(`provider "cwpp" {
+// huaweiOnlyProviderHCL configures Huawei Cloud alone, against srv.
+func huaweiOnlyProviderHCL(srv *localcloud.Server) string {
+	return fmt.Sprintf(`provider "cwpp" {
   huaweicloud {
     access_key = %q
     secret_key = %q
@@ -227,6 +236,12 @@ func TestAccProviderOneCloudWithoutTheOther(t *testing.T) {
   }
 }
 `, localcloud.HuaweiAccessKey, localcloud.HuaweiSecretKey, localcloud.HuaweiProjectID, srv.URL())
+}
+
+func TestAccProviderOneCloudWithoutTheOther(t *testing.T) {
+	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 5})
+	clearProviderEnv(t)
+	huaweiOnly := huaweiOnlyProviderHCL(srv)
 	tencentOnly := fmt.Sprintf(`provider "cwpp" {
   tencentcloud {
     secret_id  = %q

@@ -287,6 +287,7 @@ output "ids" {
 
 func TestAccTCSSListInvalidArguments(t *testing.T) {
 	srv := localcloud.StartForTest(t, localcloud.Config{TCSSEvents: 10})
+	var cases []planErrorCase
 	for _, tc := range []struct{ name, body, want string }{
 		{"unknown status", `status = "EVENT_NEW"`, `(?s)status.*value must be one of`},
 		{"empty filter name", "filter {\n name = \"\"\n values = [\"x\"]\n}", `(?s)filter\[0\].name.*at least 1`},
@@ -300,16 +301,9 @@ func TestAccTCSSListInvalidArguments(t *testing.T) {
 		{"negative max_results", `max_results = -1`, `(?s)max_results.*at least 0`},
 		{"status twice", "status = \"EVENT_UNDEAL\"\nfilter {\n name = \"Status\"\n values = [\"EVENT_DEALED\"]\n}", `(?s)Status given twice`},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testProviderFactories,
-				Steps:                    []resource.TestStep{{Config: tcssListConfig(srv, tc.body), ExpectError: regexp.MustCompile(tc.want)}},
-			})
-		})
+		cases = append(cases, planErrorCase{tc.name, tcssListConfig(srv, tc.body), regexp.MustCompile(tc.want)})
 	}
-	if n := len(srv.Requests()); n != 0 {
-		t.Errorf("invalid arguments sent %d requests; want none", n)
-	}
+	expectPlanErrors(t, srv, cases)
 }
 
 // TestAccTCSSListThenDetail finds the unhandled HIGH events with the list and

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -142,10 +141,7 @@ func only(ids []int, pred func(int) bool) []int {
 // TestAccTCSSTimeInvalid: bad zones and ranges fail at plan, before any request.
 func TestAccTCSSTimeInvalid(t *testing.T) {
 	srv := localcloud.StartForTest(t, localcloud.Config{TCSSEvents: 10})
-	cases := []struct {
-		name, config string
-		want         *regexp.Regexp
-	}{
+	cases := []planErrorCase{
 		{"unknown zone", providerConfig(srv, `time_zone = "Mars/Olympus"`, "") + referenceEventConfig,
 			wrapped(`(?s)Invalid tencentcloud.time_zone.*tencentcloud.time_zone must be an IANA time zone name such as Asia/Shanghai or UTC; got "Mars/Olympus"`)},
 		{"last_days 0", tcssListConfig(srv, `last_days = 0`), wrapped(`(?s)Invalid last_days.*from 1 to 30 days`)},
@@ -158,17 +154,7 @@ func TestAccTCSSTimeInvalid(t *testing.T) {
 		{"begin without end", tcssListConfig(srv, `begin_time = "2026-11-02T00:00:00Z"`),
 			wrapped(`(?s)must be configured together: \[begin_time,end_time\]`)},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testProviderFactories,
-				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: tc.want}},
-			})
-		})
-	}
-	if got := len(srv.Requests()); got != 0 {
-		t.Errorf("%d requests for invalid configurations, want 0", got)
-	}
+	expectPlanErrors(t, srv, cases)
 }
 
 func TestTCSSTimes(t *testing.T) {
