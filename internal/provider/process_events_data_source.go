@@ -220,26 +220,17 @@ func (d *processEventsDataSource) Read(ctx context.Context, req datasource.ReadR
 		failures = map[string]error{}
 	)
 	g, gctx := errgroup.WithContext(ctx)
-	if readTencent != nil {
+	for cloud, read := range map[string]cloudRead{cloudTencent: readTencent, cloudHuawei: readHuawei} {
+		if read == nil {
+			continue
+		}
 		g.Go(func() error {
-			events, err := readTencent(gctx, r, model.Statuses, keepMapped)
+			events, err := read(gctx, r, model.Statuses, keepMapped)
 			mu.Lock()
 			defer mu.Unlock()
-			all = append(all, events...)
+			all = append(all, events...) // in any order: sorted below
 			if err != nil {
-				failures[cloudTencent] = err
-			}
-			return err
-		})
-	}
-	if readHuawei != nil {
-		g.Go(func() error {
-			events, err := readHuawei(gctx, r, model.Statuses, keepMapped)
-			mu.Lock()
-			defer mu.Unlock()
-			all = append(all, events...)
-			if err != nil {
-				failures[cloudHuawei] = err
+				failures[cloud] = err
 			}
 			return err
 		})
