@@ -67,6 +67,12 @@ with the provider's environment pointing at it and exits with CMD's status.
 	zoneName := fs.String("tcss-time-zone", envOr("TENCENTCLOUD_TIME_ZONE", localcloud.TCSSZone), "zone of TCSS's zone-less times, for generated events and a fixture's \"now\" (default: TENCENTCLOUD_TIME_ZONE, else Asia/Shanghai)")
 	latency := fs.Duration("latency", 0, "latency added to every request of both clouds")
 	jitter := fs.Duration("jitter", 0, "random latency added on top of -latency, up to this much")
+	var readings localcloud.Readings
+	fs.StringVar(&readings.TCSSBy, "tcss-by", localcloud.TCSSByHonoured, "how TCSS takes the list's By: honoured, ignored (its own order, not by time) or refused (InvalidParameterValue.By)")
+	fs.BoolVar(&readings.TCSSStatusIgnored, "tcss-status-ignored", false, "TCSS accepts the Status filter and does not apply it")
+	fs.BoolVar(&readings.HSSRangeRequired, "hss-range-required", false, "HSS refuses a request without begin_time and end_time, even with last_days")
+	fs.BoolVar(&readings.HSSPrivateIPIgnored, "hss-private-ip-ignored", false, "HSS accepts private_ip and does not apply it")
+	fs.BoolVar(&readings.HSSHostFieldsInResourceInfo, "hss-host-fields-in-resource-info", false, "HSS events have no top-level host_name, private_ip or public_ip: the host is only in resource_info")
 	urlFile := fs.String("url-file", "", "write the server's URL to this file once it listens")
 	logFile := fs.String("log", "", "append the request log, JSON lines, to this file ('-' for stderr)")
 	if err := fs.Parse(args); err != nil {
@@ -86,6 +92,7 @@ with the provider's environment pointing at it and exits with CMD's status.
 
 	cfg := localcloud.Config{
 		TencentQuota: *quota, HuaweiQuota: *hssQuota, HSSCmdLineBytes: *cmdLine, TCSSEvents: *tcssEvents, HSSEvents: *hssEvents,
+		Readings: readings,
 	}
 	shape, ok := map[string]localcloud.Shape{"mixed": localcloud.ShapeMixed, "full": localcloud.ShapeFull, "sparse": localcloud.ShapeSparse}[*hssShape]
 	if !ok {

@@ -26,9 +26,14 @@ const (
 // Query is one read of the data source, before windows and pages.
 type Query struct {
 	Target Target
-	// Exactly one of LastDays or Begin/End is set.
+	// Exactly one of LastDays or Begin/End is set. LastDays is never sent:
+	// the reference marks begin_time and end_time required, the SDK always
+	// sends them, so it is read as the range of the last LastDays days
+	// before Now, in windows.
 	LastDays   *int32
 	Begin, End time.Time
+	// Now is when the read started (default: time.Now()).
+	Now time.Time
 
 	EnterpriseProjectID, HostName, HostIP, PrivateIP, HandleStatus *string
 }
@@ -57,6 +62,8 @@ type Result[T any] struct {
 	TotalNum int64
 	Events   []T
 	Requests int64
+	// Warnings say what the service did not do as asked, and what the read did instead.
+	Warnings []paging.Warning
 }
 
 // Kept is what a read keeps of one event: its id and time, which order and
@@ -101,18 +108,21 @@ func ReadEventsAs[T any](ctx context.Context, lister PageLister, q Query, concur
 		HandleStatus:        q.HandleStatus,
 		Limit:               PageSize,
 	}
-	var requests []ListAppWhitelistEventRequest
+	begin, end := q.Begin, q.End
 	if q.LastDays != nil {
-		r := base
-		r.LastDays = q.LastDays
-		requests = append(requests, r)
-	} else {
-		for _, w := range Windows(q.Begin, q.End) {
-			r := base
-			r.BeginTime, r.EndTime = &w.BeginMs, &w.EndMs
-			requests = append(requests, r)
+		now := q.Now
+		if now.IsZero() {
+			now = time.Now()
 		}
+		begin, end = now.Add(-time.Duration(*q.LastDays)*24*time.Hour), now
 	}
+	var requests []ListAppWhitelistEventRequest
+	for _, w := range Windows(begin, end) {
+		r := base
+		r.BeginTime, r.EndTime = &w.BeginMs, &w.EndMs
+		requests = append(requests, r)
+	}
+	filters := newFilterCheck(q)
 
 	reader := paging.NewReader(PageSize, maxOffset, concurrency)
 	windows := make([]paging.List[Kept[T]], len(requests))
@@ -132,7 +142,7 @@ func ReadEventsAs[T any](ctx context.Context, lister PageLister, q Query, concur
 				if resp.TotalNum != nil {
 					total = int64(*resp.TotalNum)
 				}
-				kept, err := keepPage(Page{Window: i, Total: total, Events: resp.DataList}, keep)
+				kept, err := keepPage(Page{Window: i, Total: total, Events: filters.keep(resp.DataList)}, keep)
 				return total, kept, err
 			})
 			return err
@@ -147,7 +157,7 @@ func ReadEventsAs[T any](ctx context.Context, lister PageLister, q Query, concur
 		size += len(w.Items)
 	}
 	all := make([]Kept[T], 0, size)
-	res := &Result[T]{Requests: reader.Requests()}
+	res := &Result[T]{Requests: reader.Requests(), Warnings: filters.warnings()}
 	for i := range windows {
 		res.TotalNum += windows[i].Total
 		all = append(all, windows[i].Items...)

@@ -209,7 +209,7 @@ func generateTCSSEvent(i, n int, now time.Time, span time.Duration, zone *time.L
 		return map[string]any{
 			"EventBaseInfo": map[string]any{
 				"EventId": id, "FoundTime": found.Format(time.DateTime), "Status": TCSSGeneratedStatus(i),
-				"EventType": "PROCESS_START", "EventCount": 1, "LatestFoundTime": latest.Format(time.DateTime),
+				"EventType": "MALICE_PROCESS_START", "EventCount": 1, "LatestFoundTime": latest.Format(time.DateTime),
 				"HostIP": fmt.Sprintf("10.0.%d.%d", i/250%250, i%250+1),
 			},
 			"ProcessInfo": map[string]any{
@@ -224,7 +224,7 @@ func generateTCSSEvent(i, n int, now time.Time, span time.Duration, zone *time.L
 			"EventId": id, "FoundTime": found.Format(time.DateTime), "ContainerId": "c-" + id,
 			"ContainerName": "/app-" + strconv.Itoa(i), "ImageId": "sha256:" + id, "ImageName": "nginx:1.27",
 			"NodeName": "node-" + strconv.Itoa(i%7), "Status": TCSSGeneratedStatus(i), "EventName": "abnormal process",
-			"EventType": "PROCESS_START", "EventCount": i%5 + 1,
+			"EventType": "MALICE_PROCESS_START", "EventCount": i%5 + 1,
 			"LatestFoundTime": latest.Format(time.DateTime), "HostIP": fmt.Sprintf("10.0.%d.%d", i/250, i%250+1),
 			"ClientIP": "203.0.113.9", "ContainerNetStatus": "NORMAL", "ContainerNetSubStatus": "NONE",
 			"ContainerIsolateOperationSrc": "user", "NodeID": "ins-" + id, "NodeType": "NORMAL",
@@ -288,6 +288,12 @@ func HSSGeneratedHandleStatus(i int) string {
 	return "unhandled"
 }
 
+// HSSGeneratedHandleMethod is the handle_method of the i-th generated
+// event, one of the SDK's documented values.
+func HSSGeneratedHandleMethod(i int) string {
+	return []string{"mark_as_trust", "mark_as_suspicious", "isolate_and_kill"}[i%3]
+}
+
 // Shape says which generated HSS events have most optional fields absent.
 type Shape int
 
@@ -342,7 +348,7 @@ func generateHSSEvent(i int, occur int64, enterpriseProject string, sparse bool)
 		"severity": HSSSeverities[i%len(HSSSeverities)], "host_name": HSSHostNames[h], "host_id": fmt.Sprintf("host-%d", h),
 		"private_ip": HSSGeneratedPrivateIP(h), "public_ip": fmt.Sprintf("100.93.9.%d", h+1),
 		"attack_phase": "installation", "attack_tag": "abnormal_behavior", "occur_time": occur,
-		"handle_status": status, "handle_method": "add_to_app_whitelist",
+		"handle_status": status, "handle_method": HSSGeneratedHandleMethod(i),
 		"operate_accept_list": []string{"add_to_app_whitelist", "ignore"},
 		"operate_detail_list": []map[string]any{{
 			"agent_id": fmt.Sprintf("agent-%d", h), "process_pid": 1000 + i%30000, "file_hash": "e3b0c442",

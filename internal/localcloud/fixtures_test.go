@@ -173,7 +173,7 @@ func TestFixturesServedExactly(t *testing.T) {
 	mustEqualJSON(t, "tc-2 in the list", set[1], fixture(t, "tencentcloud", "events", "1"))
 	mustEqualJSON(t, "tc-3, listed from its detail", set[2], map[string]any{
 		"Id": "tc-3", "FoundTime": "2026-11-28 07:00:00", "Status": "EVENT_INGNORE", "MatchRuleLevel": "MIDDLE",
-		"MatchAction": "RULE_MODE_HOLDUP", "RuleExist": true, "Behavior": "BEHAVIOR_HOLDUP",
+		"MatchAction": "RULE_MODE_HOLDUP", "RuleExist": true, "Behavior": "BEHAVIOR_HOLDUP_SUCCESSED",
 	})
 
 	detail := func(id string) map[string]any {

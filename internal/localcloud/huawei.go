@@ -56,7 +56,7 @@ func (s *Server) serveHuawei(w http.ResponseWriter, r *http.Request) {
 		fail(huaweiError{http.StatusNotFound, "HSS.1018", fmt.Sprintf("The project %s does not exist.", parts[1])})
 		return
 	}
-	q, e := parseHSSQuery(r.URL.Query(), s.cfg.Now())
+	q, e := parseHSSQuery(r.URL.Query(), s.cfg.Now(), s.cfg.Readings)
 	if e != nil {
 		fail(*e)
 		return
@@ -110,6 +110,9 @@ func (s *Server) serveHuawei(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.cfg.HSSCmdLineBytes > 0 {
 		page = padCmdLines(page, s.cfg.HSSCmdLineBytes)
+	}
+	if s.cfg.Readings.HSSHostFieldsInResourceInfo {
+		page = withoutTopLevelHost(page)
 	}
 	out, _ := json.Marshal(map[string]any{"total_num": len(matched), "data_list": page})
 	if f == faultTruncate {
@@ -169,7 +172,7 @@ func (q hssQuery) matches(ev hssEvent) bool {
 }
 
 // parseHSSQuery enforces the API reference's parameter rules.
-func parseHSSQuery(v url.Values, now time.Time) (hssQuery, *huaweiError) {
+func parseHSSQuery(v url.Values, now time.Time, readings Readings) (hssQuery, *huaweiError) {
 	bad := func(format string, args ...any) *huaweiError {
 		return &huaweiError{http.StatusBadRequest, "HSS.1001", fmt.Sprintf(format, args...)}
 	}
@@ -226,6 +229,10 @@ func parseHSSQuery(v url.Values, now time.Time) (hssQuery, *huaweiError) {
 		return q, e
 	}
 	switch {
+	case readings.HSSRangeRequired && begin == 0:
+		return q, bad("The parameter begin_time is required.")
+	case readings.HSSRangeRequired && end == 0:
+		return q, bad("The parameter end_time is required.")
 	case lastDays != 0 && (begin != 0 || end != 0):
 		return q, bad("last_days and begin_time/end_time are mutually exclusive.")
 	case (begin == 0) != (end == 0):
@@ -254,6 +261,9 @@ func parseHSSQuery(v url.Values, now time.Time) (hssQuery, *huaweiError) {
 		if *p.dst, e = text(p.name, p.max); e != nil {
 			return q, e
 		}
+	}
+	if readings.HSSPrivateIPIgnored {
+		q.privateIP = ""
 	}
 	q.handled = v.Get("handle_status")
 	if v.Has("handle_status") && q.handled != "handled" && q.handled != "unhandled" {

@@ -76,6 +76,8 @@ type Config struct {
 	Fixtures *Fixtures
 	// HSSEnterpriseProject is the enterprise project of generated HSS events (default "0").
 	HSSEnterpriseProject string
+	// Readings make the server read the APIs' open points another way (default: the zero Readings).
+	Readings Readings
 	// Now is the server's clock (default time.Now).
 	Now func() time.Time
 	// Log, when set, receives the request log as JSON lines.
@@ -139,6 +141,9 @@ func StartOn(addr string, cfg Config) (*Server, error) {
 	}
 	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
 		return nil, fmt.Errorf("the local cloud listens on loopback only, not %q", host)
+	}
+	if err := cfg.Readings.validate(); err != nil {
+		return nil, err
 	}
 	cfg = withDefaults(cfg)
 	l, err := net.Listen("tcp", addr)

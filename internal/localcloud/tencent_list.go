@@ -66,11 +66,17 @@ func tcssListEventOf(id string, raw json.RawMessage) tcssListEvent {
 	}
 	if rule != nil {
 		info["RuleExist"] = true
-		if mode, ok := rule["RuleMode"].(string); ok {
-			info["Behavior"] = strings.Replace(mode, "RULE_MODE_", "BEHAVIOR_", 1)
+		if behavior, ok := tcssBehaviorOf[fmt.Sprint(rule["RuleMode"])]; ok {
+			info["Behavior"] = behavior
 		}
 	}
 	return tcssListEventFromInfo(id, info)
+}
+
+// tcssBehaviorOf is the Behavior a rule's mode implies, in the SDK's
+// documented values: a holdup rule that held the process up succeeded.
+var tcssBehaviorOf = map[string]string{
+	"RULE_MODE_ALERT": "BEHAVIOR_ALERT", "RULE_MODE_HOLDUP": "BEHAVIOR_HOLDUP_SUCCESSED", "RULE_MODE_RELEASE": "BEHAVIOR_RELEASE",
 }
 
 // tcssListEventFromInfo is a list entry served as info says, fields and nulls.
@@ -137,6 +143,11 @@ func (s *Server) tcssListOrdered(by string, desc bool) []*tcssListEvent {
 	for i := range s.tcssList {
 		sorted[i] = &s.tcssList[i]
 	}
+	if by == TCSSByIgnored {
+		sort.SliceStable(sorted, func(a, b int) bool { return ownOrder(sorted[a].id) < ownOrder(sorted[b].id) })
+		s.tcssSorted[key] = sorted
+		return sorted
+	}
 	field := func(e *tcssListEvent) string { return e.foundTime }
 	if by == "LatestFoundTime" {
 		field = func(e *tcssListEvent) string { return e.latestFoundTime }
@@ -201,16 +212,22 @@ func (s *Server) answerTencentList(w http.ResponseWriter, body []byte, requestID
 			return
 		}
 		rec.Params["Filter."+*f.Name] = strings.Join(f.Values, ",")
+		if *f.Name == "Status" && s.cfg.Readings.TCSSStatusIgnored {
+			continue
+		}
 		filters = append(filters, filter{value, f.Values, f.ExactMatch != nil && *f.ExactMatch})
 	}
 	by := "FoundTime"
 	if p.By != nil {
 		rec.Params["By"] = *p.By
 		by = *p.By
-		if by != "FoundTime" && by != "LatestFoundTime" {
+		if by != "FoundTime" && by != "LatestFoundTime" || s.cfg.Readings.TCSSBy == TCSSByRefused {
 			fail("InvalidParameterValue.By", fmt.Sprintf("By %q is not supported.", *p.By))
 			return
 		}
+	}
+	if s.cfg.Readings.TCSSBy == TCSSByIgnored {
+		by = TCSSByIgnored
 	}
 	desc := true
 	if p.Order != nil {

@@ -76,12 +76,14 @@ func getPage[T any](ctx context.Context, r *Reader, fetch Fetch[T], offset int) 
 
 // ReadWhile reads a list ordered so that the items wanted come first (the
 // newest, for a time range), a wave of pages at a time, and stops after the
-// wave in which a page ends the list or its last item is past what is wanted
-// (more says). wave says how many pages the next wave asks for, from the
-// items read so far (none for the first): concurrency is spent only where the
-// items seen say it will not be wasted. Items of the pages after the one that
-// reaches past what is wanted are dropped: they are further past.
-func ReadWhile[T any](ctx context.Context, r *Reader, name string, wave func(read []T) int, fetch Fetch[T], more func(last *T) bool) (List[T], error) {
+// wave in which a page ends the list or more says it reaches past what is
+// wanted. more sees every page read, in list order, once: it can check what
+// the service returned, and its error ends the read. wave says how many pages
+// the next wave asks for, from the items read so far (none for the first):
+// concurrency is spent only where the items seen say it will not be wasted.
+// Items of the pages after the one that reaches past what is wanted are
+// dropped: they are further past.
+func ReadWhile[T any](ctx context.Context, r *Reader, name string, wave func(read []T) int, fetch Fetch[T], more func(page []T) (bool, error)) (List[T], error) {
 	var out List[T]
 	for offset := 0; ; {
 		n := max(wave(out.Items), 1)
@@ -105,8 +107,12 @@ func ReadWhile[T any](ctx context.Context, r *Reader, name string, wave func(rea
 		}
 		for i, p := range pages {
 			out.Items = append(out.Items, p.items...)
+			goOn, err := more(p.items)
+			if err != nil {
+				return List[T]{}, err
+			}
 			end := int64(offset+(i+1)*r.PageSize) >= out.Total
-			if end || len(p.items) < r.PageSize || !more(&p.items[len(p.items)-1]) {
+			if end || len(p.items) < r.PageSize || !goOn {
 				logging.Debug(ctx, "read the wanted part of the list", map[string]any{
 					"list": name, "total": out.Total, "items": len(out.Items), "requests": r.Requests(),
 				})
@@ -255,3 +261,7 @@ func Unique[T any](items []T, key func(*T) (string, bool)) []T {
 	clear(items[len(kept):]) // let the dropped items go
 	return kept
 }
+
+// Warning is something a reader noticed in what a service returned and
+// worked around: the read is complete, and the user should know.
+type Warning struct{ Summary, Detail string }

@@ -185,7 +185,7 @@ func TestReadWhile(t *testing.T) {
 				items = append(items, i)
 			}
 			return size, items, nil
-		}, func(last *int) bool { return *last < tc.wanted })
+		}, func(page []int) (bool, error) { return len(page) > 0 && page[len(page)-1] < tc.wanted, nil })
 		if err != nil {
 			t.Fatal(err)
 		}

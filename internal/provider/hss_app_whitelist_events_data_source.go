@@ -298,6 +298,7 @@ func (d *hssAppWhitelistEventsDataSource) Read(ctx context.Context, req datasour
 		}
 		return
 	}
+	addReadWarnings(&resp.Diagnostics, result.Warnings)
 	logging.Info(ctx, "read HSS app whitelist events", map[string]any{
 		"total_num": result.TotalNum, "events": len(result.Events), "requests": result.Requests,
 		"elapsed": time.Since(started).String(),

@@ -267,7 +267,7 @@ func keepHSSEvents(events []huaweicloud.AppWhitelistEventResponseInfo, elements 
 	for i := range events {
 		e := &events[i]
 		kept[i] = hssKeptEvent{
-			severity: clonedString(e.Severity), hostName: clonedString(e.HostName),
+			severity: clonedString(e.Severity), hostName: clonedString(e.Host()), // by_host_name: as device.hostname
 			handleStatus: clonedString(e.HandleStatus), occurTime: e.OccurTime,
 		}
 		if elements != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/paging"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/statemsgpack"
 )
 
@@ -74,6 +75,26 @@ func keepEncoded[M any](codec *statemsgpack.Codec[M], n int, model func(i int) M
 		start = end
 	}
 	return kept, nil
+}
+
+// keepElements keeps n elements in the form the read's state takes: models
+// on the framework's path (list nil), their msgpack under the protocol server.
+func keepElements[M any](list *encodedList, codec func() (*statemsgpack.Codec[M], error), n int, model func(i int) M) ([]listElement[M], error) {
+	if list == nil {
+		return keepModels(n, model), nil
+	}
+	c, err := codec()
+	if err != nil {
+		return nil, err
+	}
+	return keepEncoded(c, n, model)
+}
+
+// addReadWarnings adds what a reader noticed in what a service returned.
+func addReadWarnings(diags *diag.Diagnostics, warnings []paging.Warning) {
+	for _, w := range warnings {
+		diags.AddWarning(w.Summary, w.Detail)
+	}
 }
 
 // setListState finishes a list data source's Read: the state of model, whose

@@ -173,51 +173,34 @@ func (d *processEventsDataSource) Read(ctx context.Context, req datasource.ReadR
 	}
 	severities, statuses := matcher(model.Severities), matcher(model.Statuses)
 	summaryOnly := !model.MaxResults.IsNull() && model.MaxResults.ValueInt64() == 0
-	list := encodedListFrom(ctx)
+	encoded := encodedListFrom(ctx)
 	budget := newStateBudget(model.MaxResults)
 
-	// elementsOf makes the list elements of the events kept: models on the
-	// framework's path, their state's msgpack under the protocol server.
-	elementsOf := func(models []processEventModel) ([]listElement[processEventModel], error) {
-		if list == nil {
-			return keepModels(len(models), func(i int) processEventModel { return models[i] }), nil
-		}
-		codec, err := processEventCodec()
-		if err != nil {
-			return nil, err
-		}
-		return keepEncoded(codec, len(models), func(i int) processEventModel { return models[i] })
-	}
-	// keepMapped keeps a page's mapped events, their elements for those in
-	// the range, counted against the budget of list (a page's window).
+	// keepMapped keeps a page's mapped events and their list elements,
+	// counted against the budget of list (a page's window).
 	keepMapped := func(list int, total int64, models []processEventModel, kept []processKeptEvent) ([]processKeptEvent, error) {
 		if summaryOnly {
 			return kept, nil
 		}
-		var in []int
-		var inModels []processEventModel
-		for i := range kept {
-			if kept[i].inRange {
-				in, inModels = append(in, i), append(inModels, models[i])
-			}
-		}
-		elements, err := elementsOf(inModels)
+		elements, err := keepElements(encoded, processEventCodec, len(models), func(i int) processEventModel { return models[i] })
 		if err != nil {
 			return nil, err
 		}
-		for j, i := range in {
-			kept[i].listElement = elements[j]
+		for i := range kept {
+			kept[i].listElement = elements[i]
 		}
-		return kept, budget.add(list, total, len(in), func(j int) (int, bool) {
-			e := &kept[in[j]]
+		return kept, budget.add(list, total, len(kept), func(i int) (int, bool) {
+			e := &kept[i]
 			return len(e.encoded), severities(&e.severity) && statuses(&e.status)
 		})
 	}
+	restart := func(list int) { budget.restart(list) }
 
 	var (
-		mu       sync.Mutex
-		all      []processKeptEvent
-		failures = map[string]error{}
+		mu           sync.Mutex
+		all          []processKeptEvent
+		readWarnings []paging.Warning
+		failures     = map[string]error{}
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	for cloud, read := range map[string]cloudRead{cloudTencent: readTencent, cloudHuawei: readHuawei} {
@@ -225,10 +208,11 @@ func (d *processEventsDataSource) Read(ctx context.Context, req datasource.ReadR
 			continue
 		}
 		g.Go(func() error {
-			events, err := read(gctx, r, model.Statuses, keepMapped)
+			events, warnings, err := read(gctx, r, model.Statuses, keepMapped, restart)
 			mu.Lock()
 			defer mu.Unlock()
 			all = append(all, events...) // in any order: sorted below
+			readWarnings = append(readWarnings, warnings...)
 			if err != nil {
 				failures[cloud] = err
 			}
@@ -254,7 +238,7 @@ func (d *processEventsDataSource) Read(ctx context.Context, req datasource.ReadR
 
 	events := all[:0]
 	for i := range all {
-		if all[i].inRange && severities(&all[i].severity) && statuses(&all[i].status) {
+		if severities(&all[i].severity) && statuses(&all[i].status) {
 			events = append(events, all[i])
 		}
 	}
@@ -272,6 +256,7 @@ func (d *processEventsDataSource) Read(ctx context.Context, req datasource.ReadR
 		}
 		return ea.id < eb.id
 	})
+	addReadWarnings(&resp.Diagnostics, readWarnings)
 	logging.Info(ctx, "read process events", map[string]any{"events": len(events), "elapsed": time.Since(started).String()})
 	model.Summary = summarizeProcessEvents(events)
 	events = cutToMaxResults(events, model.MaxResults, "newest", &resp.Diagnostics)
@@ -282,7 +267,7 @@ func (d *processEventsDataSource) Read(ctx context.Context, req datasource.ReadR
 	if addStateTooLarge(&resp.Diagnostics, budget.check(len(elements), encodedSize(elements)), processNarrowing, "newest") {
 		return
 	}
-	resp.Diagnostics.Append(setListState(ctx, &resp.State, list, "events", &model, elements,
+	resp.Diagnostics.Append(setListState(ctx, &resp.State, encoded, "events", &model, elements,
 		func(m *processEventsModel, events []processEventModel) { m.Events = events })...)
 }
 
@@ -290,8 +275,9 @@ func (d *processEventsDataSource) Read(ctx context.Context, req datasource.ReadR
 // under a list index toward the state's budget.
 type keepPage func(list int, total int64, models []processEventModel, kept []processKeptEvent) ([]processKeptEvent, error)
 
-// cloudRead reads one cloud's events of a range.
-type cloudRead func(ctx context.Context, r timeRange, statuses []types.String, keep keepPage) ([]processKeptEvent, error)
+// cloudRead reads one cloud's events of a range, and what its reader noticed.
+// restart(list) forgets what keep counted of a list read that starts over.
+type cloudRead func(ctx context.Context, r timeRange, statuses []types.String, keep keepPage, restart func(list int)) ([]processKeptEvent, []paging.Warning, error)
 
 // cloudsToRead returns a read for each cloud to read: those named, or every
 // configured one; a diagnostic for a named cloud that is not configured.
@@ -320,14 +306,14 @@ func (d *processEventsDataSource) cloudsToRead(named []types.String, diags *diag
 	if want[cloudTencent] {
 		if client, region, _, ok := d.data.tencentRead(context.Background(), types.StringNull(), diags); ok {
 			zone := d.data.tencentZone
-			tencent = func(ctx context.Context, r timeRange, statuses []types.String, keep keepPage) ([]processKeptEvent, error) {
-				return readTCSSProcessEvents(d.data.logContext(ctx), client, region, zone, r, statuses, keep)
+			tencent = func(ctx context.Context, r timeRange, statuses []types.String, keep keepPage, restart func(int)) ([]processKeptEvent, []paging.Warning, error) {
+				return readTCSSProcessEvents(d.data.logContext(ctx), client, region, zone, r, statuses, keep, restart)
 			}
 		}
 	}
 	if want[cloudHuawei] {
 		if client, _, ok := d.data.huaweiRead(context.Background(), diags); ok {
-			huawei = func(ctx context.Context, r timeRange, statuses []types.String, keep keepPage) ([]processKeptEvent, error) {
+			huawei = func(ctx context.Context, r timeRange, statuses []types.String, keep keepPage, _ func(int)) ([]processKeptEvent, []paging.Warning, error) {
 				return readHSSProcessEvents(d.data.logContext(ctx), client, r, statuses, keep)
 			}
 		}
@@ -352,48 +338,48 @@ func nativeStatuses(table map[string]string, statuses []types.String) []string {
 // readTCSSProcessEvents reads the TCSS list of the range, newest first,
 // through the reader of cwpp_tcss_abnormal_processes.
 func readTCSSProcessEvents(ctx context.Context, client tencentcloud.API, region string, zone *time.Location, r timeRange,
-	statuses []types.String, keep keepPage,
-) ([]processKeptEvent, error) {
-	rng := tcssRangeOf(r, time.Now())
-	times := newTCSSTimes(zone)
-	page := tencentcloud.DescribeAbnormalProcessEventsRequest{Limit: ptrTo(uint64(tencentcloud.MaxEventsLimit))}
+	statuses []types.String, keep keepPage, restart func(list int),
+) ([]processKeptEvent, []paging.Warning, error) {
+	q := tencentcloud.ListQuery{Region: region, Range: tcssRangeOf(r, time.Now()), Zone: zone,
+		Request: tencentcloud.DescribeAbnormalProcessEventsRequest{}}
 	if native := nativeStatuses(tcssStatusOf, statuses); len(statuses) > 0 {
 		switch len(native) {
 		case 0:
-			return nil, nil
+			return nil, nil, nil
 		case 1: // the Status filter takes one value exactly
-			page.Filters = []*tencentcloud.RunTimeFilters{{Name: ptrTo("Status"), Values: []*string{&native[0]}, ExactMatch: ptrTo(true)}}
+			q.Request.Filters = []*tencentcloud.RunTimeFilters{{Name: ptrTo("Status"), Values: []*string{&native[0]}, ExactMatch: ptrTo(true)}}
 		}
 	}
-	result, _, err := readTCSSList(ctx, client, region, page, rng,
-		func(_ int64, events []tencentcloud.AbnormalProcessEventInfo) ([]processKeptEvent, error) {
+	result, err := tencentcloud.ReadList(ctx, client, q, func() tencentcloud.Keep[processKeptEvent] {
+		restart(0)
+		times := newTCSSTimes(zone)
+		return func(_ int64, events []tencentcloud.AbnormalProcessEventInfo) ([]processKeptEvent, error) {
 			models := make([]processEventModel, len(events))
 			kept := make([]processKeptEvent, len(events))
 			for i := range events {
 				models[i] = newTCSSProcessEvent(&events[i], times)
 				at, ok := times.at(events[i].FoundTime)
 				kept[i] = keptProcessEvent(&models[i], at, ok)
-				kept[i].inRange = rng.contains(at, ok)
 			}
 			// The API counts the whole list: only what is read counts toward the state.
 			return keep(0, 0, models, kept)
-		},
-		func(e *processKeptEvent) (time.Time, bool) { return e.at, e.hasTime })
+		}
+	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return paging.Unique(result.Items, func(e *processKeptEvent) (string, bool) { return e.id, e.hasID }), nil
+	return result.Items, result.Warnings, nil
 }
 
 // readHSSProcessEvents reads the HSS events of the range through the reader
 // of cwpp_hss_app_whitelist_events, with handle_status when statuses allows.
 func readHSSProcessEvents(ctx context.Context, client *huaweicloud.Client, r timeRange, statuses []types.String, keep keepPage,
-) ([]processKeptEvent, error) {
+) ([]processKeptEvent, []paging.Warning, error) {
 	q := huaweicloud.Query{Target: client.Resolve(huaweicloud.Target{}), LastDays: r.LastDays, Begin: r.Begin, End: r.End}
 	if native := nativeStatuses(hssStatusOf, statuses); len(statuses) > 0 {
 		switch len(native) {
 		case 0:
-			return nil, nil // HSS events are only new or resolved
+			return nil, nil, nil // HSS events are only new or resolved
 		case 1:
 			q.HandleStatus = &native[0]
 		}
@@ -413,9 +399,9 @@ func readHSSProcessEvents(ctx context.Context, client *huaweicloud.Client, r tim
 		return keep(1+page.Window, page.Total, models, kept)
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return result.Events, nil
+	return result.Events, result.Warnings, nil
 }
 
 // summarizeProcessEvents counts the matched events.

@@ -153,7 +153,7 @@ func newHSSProcessEvent(e *huaweicloud.AppWhitelistEventResponseInfo) processEve
 	}
 	m.Severity, m.SeverityID = normalized(e.Severity, hssSeverityOf, processSeverityIDs)
 	m.Status, m.StatusID = normalized(e.HandleStatus, hssStatusOf, processStatusIDs)
-	if d := (processDeviceModel{Hostname: str(e.HostName), IP: str(e.PrivateIP), UID: str(e.HostID)}); anySet(d.Hostname, d.IP, d.UID) {
+	if d := (processDeviceModel{Hostname: str(e.Host()), IP: str(e.IP()), UID: str(e.HostID)}); anySet(d.Hostname, d.IP, d.UID) {
 		m.Device = &d
 	}
 	if r := e.ResourceInfo; r != nil {
@@ -185,7 +185,7 @@ type processKeptEvent struct {
 	cloud, id        string
 	hasID            bool
 	at               time.Time
-	hasTime, inRange bool
+	hasTime          bool
 	severity, status string
 	listElement[processEventModel]
 }
@@ -194,6 +194,6 @@ type processKeptEvent struct {
 func keptProcessEvent(m *processEventModel, at time.Time, hasTime bool) processKeptEvent {
 	return processKeptEvent{
 		cloud: m.Cloud.ValueString(), id: strings.Clone(m.EventID.ValueString()), hasID: !m.EventID.IsNull(),
-		at: at, hasTime: hasTime, inRange: true, severity: m.Severity.ValueString(), status: m.Status.ValueString(),
+		at: at, hasTime: hasTime, severity: m.Severity.ValueString(), status: m.Status.ValueString(),
 	}
 }

@@ -34,19 +34,31 @@ type stateBudget struct {
 	limit      int64
 	maxResults int64 // -1: no max_results
 
-	mu      sync.Mutex
-	totals  map[int]int64 // the API's count of each list read (each HSS window)
-	seen    int64         // events encoded so far
-	matched int64         // of which the client-side filter keeps
-	bytes   int64         // the encoded size of those
+	mu    sync.Mutex
+	lists map[int]*listCount // each list read (each HSS window, the TCSS list)
+}
+
+// listCount is what one list read has added so far.
+type listCount struct {
+	total   int64 // the API's count of the list
+	seen    int64 // events encoded so far
+	matched int64 // of which the client-side filter keeps
+	bytes   int64 // the encoded size of those
 }
 
 func newStateBudget(maxResults types.Int64) *stateBudget {
-	b := &stateBudget{limit: maxStateBytes.Load(), maxResults: -1, totals: map[int]int64{}}
+	b := &stateBudget{limit: maxStateBytes.Load(), maxResults: -1, lists: map[int]*listCount{}}
 	if !maxResults.IsNull() {
 		b.maxResults = maxResults.ValueInt64()
 	}
 	return b
+}
+
+// restart forgets what list added: its read starts over.
+func (b *stateBudget) restart(list int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.lists, list)
 }
 
 // add counts one page of list, whose total the API reported: n events, of
@@ -54,32 +66,41 @@ func newStateBudget(maxResults types.Int64) *stateBudget {
 func (b *stateBudget) add(list int, total int64, n int, size func(i int) (bytes int, kept bool)) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.totals[list] = max(b.totals[list], total)
+	l := b.lists[list]
+	if l == nil {
+		l = &listCount{}
+		b.lists[list] = l
+	}
+	l.total = max(l.total, total)
 	for i := range n {
-		b.seen++
+		l.seen++
 		if s, kept := size(i); kept {
-			b.matched++
-			b.bytes += int64(s)
+			l.matched++
+			l.bytes += int64(s)
 		}
 	}
-	if b.matched == 0 {
+	var all listCount
+	for _, l := range b.lists {
+		all.total += l.total
+		all.seen += l.seen
+		all.matched += l.matched
+		all.bytes += l.bytes
+	}
+	if all.matched == 0 {
 		return nil
 	}
-	known := int64(0)
-	for _, t := range b.totals {
-		known += t
-	}
-	perEvent := float64(b.bytes) / float64(b.matched)
-	expected := max(float64(known)*float64(b.matched)/float64(b.seen), float64(b.matched))
-	certain := b.bytes
+	known := all.total
+	perEvent := float64(all.bytes) / float64(all.matched)
+	expected := max(float64(known)*float64(all.matched)/float64(all.seen), float64(all.matched))
+	certain := all.bytes
 	if b.maxResults >= 0 {
 		expected = min(expected, float64(b.maxResults))
 		certain = min(certain, int64(float64(b.maxResults)*perEvent))
 	}
 	switch {
 	case certain > b.limit:
-		err := &stateTooLargeError{events: b.matched, bytes: certain, perEvent: perEvent, limit: b.limit}
-		if b.seen < known {
+		err := &stateTooLargeError{events: all.matched, bytes: certain, perEvent: perEvent, limit: b.limit}
+		if all.seen < known {
 			err.atLeast, err.stopped = true, true
 		}
 		return err

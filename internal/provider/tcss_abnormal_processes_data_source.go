@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -17,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/logging"
-	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/paging"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/tencentcloud"
 )
 
@@ -33,46 +31,14 @@ const tcssNarrowing = "status, filter blocks (passed to the API's Filters), or r
 // The API's event statuses (EVENT_INGNORE is its spelling) and rule levels,
 // for both TCSS data sources' validators and descriptions.
 var (
-	tcssStatuses   = []string{"EVENT_UNDEAL", "EVENT_DEALED", "EVENT_INGNORE"}
-	tcssRuleLevels = []string{"HIGH", "MIDDLE", "LOW"}
+	tcssStatuses   = tencentcloud.Statuses
+	tcssRuleLevels = tencentcloud.RuleLevels
 	// tcssStatusWords and tcssRuleLevelWords list them for descriptions.
 	tcssStatusWords    = "`EVENT_UNDEAL` (unhandled), `EVENT_DEALED` (handled) or `EVENT_INGNORE` (ignored; the API's spelling)"
 	tcssRuleLevelWords = "`HIGH`, `MIDDLE` or `LOW`"
 	// tcssOrderBy maps order_by to the API's By.
 	tcssOrderBy = map[string]string{"found_time": "FoundTime", "latest_found_time": "LatestFoundTime"}
 )
-
-// tcssListConcurrency bounds the requests one list read has in flight; the
-// provider's TCSS limiter, shared with the detail reads, bounds how fast they start.
-const tcssListConcurrency = 8
-
-// tcssRangeWave is how many pages the next wave of a ranged read asks for:
-// two at first, so that a range of one page wastes at most one request;
-// then as many as the found times read so far say remain until begin, at
-// the rate the list has covered time (at most tcssListConcurrency). The
-// wave that reaches past begin is the last.
-func tcssRangeWave[T any](read []T, found func(*T) (time.Time, bool), begin time.Time) int {
-	var newest, oldest time.Time
-	n := 0
-	for i := range read {
-		if t, ok := found(&read[i]); ok {
-			if n == 0 || t.After(newest) {
-				newest = t
-			}
-			if n == 0 || t.Before(oldest) {
-				oldest = t
-			}
-			n++
-		}
-	}
-	covered := newest.Sub(oldest)
-	if n < 2 || covered <= 0 {
-		return 2
-	}
-	remaining := float64(n) * float64(oldest.Sub(begin)) / float64(covered) // events still in the range, at that rate
-	pages := int(math.Ceil(remaining / tencentcloud.MaxEventsLimit))
-	return min(max(pages, 1), tcssListConcurrency)
-}
 
 // NewTCSSAbnormalProcessesDataSource is the cwpp_tcss_abnormal_processes data source.
 func NewTCSSAbnormalProcessesDataSource() datasource.DataSource {
@@ -301,76 +267,50 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	rng := tcssRangeOf(r, time.Now())
-	ranged, in := rng.set, rng.contains
+	q := tencentcloud.ListQuery{Region: region, Request: tcssListRequest(&model), Range: tcssRangeOf(r, time.Now()), Zone: d.data.tencentZone}
 
-	page := tcssListRequest(&model)
-	times := newTCSSTimes(d.data.tencentZone)
 	list := encodedListFrom(ctx)
 	budget := newStateBudget(model.MaxResults)
 	wanted := matcher(model.RuleLevels)
-	keep := func(total int64, events []tencentcloud.AbnormalProcessEventInfo) ([]tcssKeptEvent, error) {
-		kept := keepTCSSEvents(events, times, in)
-		if !model.MaxResults.IsNull() && model.MaxResults.ValueInt64() == 0 {
-			return kept, nil
-		}
-		var keptIn []int // the events whose list elements are kept: those in the range
-		for i := range kept {
-			if kept[i].inRange {
-				keptIn = append(keptIn, i)
+	summaryOnly := !model.MaxResults.IsNull() && model.MaxResults.ValueInt64() == 0
+	var times *tcssTimes
+	newKeep := func() tencentcloud.Keep[tcssKeptEvent] {
+		budget.restart(0)
+		times = newTCSSTimes(d.data.tencentZone) // counts the bad times of this attempt alone
+		attemptTimes := times
+		return func(total int64, events []tencentcloud.AbnormalProcessEventInfo) ([]tcssKeptEvent, error) {
+			kept := keepTCSSEvents(events)
+			if summaryOnly {
+				return kept, nil
 			}
-		}
-		models := func(j int) tcssListEventModel { return newTCSSListEventModel(&events[keptIn[j]], times) }
-		var elements []listElement[tcssListEventModel]
-		if list == nil {
-			elements = keepModels(len(keptIn), models)
-		} else {
-			codec, err := tcssListEventCodec()
+			models := func(i int) tcssListEventModel { return newTCSSListEventModel(&events[i], attemptTimes) }
+			elements, err := keepElements(list, tcssListEventCodec, len(events), models)
 			if err != nil {
 				return nil, err
 			}
-			if elements, err = keepEncoded(codec, len(keptIn), models); err != nil {
-				return nil, err
+			for i := range kept {
+				kept[i].listElement = elements[i]
 			}
+			return kept, budget.add(0, total, len(kept), func(i int) (int, bool) {
+				return len(kept[i].encoded), wanted(kept[i].level)
+			})
 		}
-		for j, i := range keptIn {
-			kept[i].listElement = elements[j]
-		}
-		if ranged {
-			total = 0 // the API counts the whole list: only what is read counts toward the state
-		}
-		return kept, budget.add(0, total, len(keptIn), func(j int) (int, bool) {
-			e := &kept[keptIn[j]]
-			return len(e.encoded), wanted(e.level)
-		})
 	}
 	started := time.Now()
-	result, requests, err := readTCSSList(ctx, client, region, page, rng, keep, func(e *tcssKeptEvent) (time.Time, bool) {
-		return e.found, e.foundOK
-	})
+	result, err := tencentcloud.ReadList(ctx, client, q, newKeep)
 	if err != nil {
 		if !addStateTooLarge(&resp.Diagnostics, err, tcssNarrowing, "first") {
 			resp.Diagnostics.AddError(tencentErrorSummary(tencentcloud.ActionDescribeAbnormalProcessEvents), tencentErrorDetail(err))
 		}
 		return
 	}
-	events := paging.Unique(result.Items, func(e *tcssKeptEvent) (string, bool) {
-		return derefOr(e.id), e.id != nil
-	})
+	addReadWarnings(&resp.Diagnostics, result.Warnings)
+	events := result.Items
 	logging.Info(ctx, "read TCSS abnormal process events", map[string]any{
-		"total_count": result.Total, "events": len(events), "requests": requests, "elapsed": time.Since(started).String(),
-		"ranged": ranged,
+		"total_count": result.Total, "events": len(events), "requests": result.Requests, "elapsed": time.Since(started).String(),
+		"ranged": q.Range != nil,
 	})
 
-	if ranged {
-		kept := events[:0]
-		for i := range events {
-			if events[i].inRange {
-				kept = append(kept, events[i])
-			}
-		}
-		events = kept
-	}
 	events = keepMatching(events, model.RuleLevels, func(e *tcssKeptEvent) *string { return e.level })
 	model.Summary = summarizeTCSSEvents(events)
 	model.MatchedCount = types.Int64Value(int64(len(events)))
@@ -388,70 +328,16 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 		func(m *tcssAbnormalProcessesModel, events []tcssListEventModel) { m.Events = events })...)
 }
 
-// tcssRange is the time range of a TCSS list read, if any: found times
-// within [begin, end], bounds included.
-type tcssRange struct {
-	set        bool
-	begin, end time.Time
-}
-
 // tcssRangeOf is the range a read's configuration names, last_days counted
-// back from now.
-func tcssRangeOf(r timeRange, now time.Time) tcssRange {
-	if r.LastDays != nil {
-		return tcssRange{set: true, begin: now.Add(-time.Duration(*r.LastDays) * 24 * time.Hour), end: now}
+// back from now; nil without one.
+func tcssRangeOf(r timeRange, now time.Time) *tencentcloud.Range {
+	switch {
+	case r.LastDays != nil:
+		return &tencentcloud.Range{Begin: now.Add(-time.Duration(*r.LastDays) * 24 * time.Hour), End: now}
+	case r.set():
+		return &tencentcloud.Range{Begin: r.Begin, End: r.End}
 	}
-	return tcssRange{set: r.set(), begin: r.Begin, end: r.End}
-}
-
-// contains says whether an event found at found (ok: its time read) is in
-// the range; without a range every event is.
-func (r tcssRange) contains(found time.Time, ok bool) bool {
-	return !r.set || (ok && !found.Before(r.begin) && !found.After(r.end))
-}
-
-// readTCSSList reads the list that page asks for (its filters and order),
-// keeping of each page what keep makes of it. With a range it asks for
-// FoundTime newest first, tcssRangeWave pages at a time, and stops after the
-// pages that reach past the range's start (found says a kept item's time).
-// It returns the items, the API's total and the requests made.
-func readTCSSList[T any](ctx context.Context, client tencentcloud.API, region string, page tencentcloud.DescribeAbnormalProcessEventsRequest,
-	rng tcssRange, keep func(total int64, events []tencentcloud.AbnormalProcessEventInfo) ([]T, error), found func(*T) (time.Time, bool),
-) (paging.List[T], int64, error) {
-	if rng.set {
-		page.By, page.Order = ptrTo("FoundTime"), ptrTo("desc")
-	}
-	fetch := func(ctx context.Context, offset int) (int64, []T, error) {
-		req := page
-		req.Offset = ptrTo(uint64(offset))
-		resp, err := client.DescribeAbnormalProcessEvents(ctx, region, req)
-		if err != nil {
-			return 0, nil, err
-		}
-		total, ok := uint64Value(resp.TotalCount)
-		if !ok {
-			return 0, nil, fmt.Errorf("TotalCount %d is out of range", *resp.TotalCount)
-		}
-		kept, err := keep(total.ValueInt64(), resp.EventSet)
-		return total.ValueInt64(), kept, err
-	}
-	reader := paging.NewReader(tencentcloud.MaxEventsLimit, math.MaxInt32, tcssListConcurrency)
-	var result paging.List[T]
-	var err error
-	if rng.set {
-		result, err = paging.ReadWhile(ctx, reader, tencentcloud.ActionDescribeAbnormalProcessEvents,
-			func(read []T) int { return tcssRangeWave(read, found, rng.begin) }, fetch,
-			func(last *T) bool {
-				t, ok := found(last)
-				return !ok || !t.Before(rng.begin)
-			})
-	} else {
-		// At TCSS's 20 requests a second, the first page's round trip would leave
-		// the limiter idle: request the second page alongside it.
-		reader.SpeculateSecondPage = true
-		result, err = paging.Read(ctx, reader, tencentcloud.ActionDescribeAbnormalProcessEvents, fetch)
-	}
-	return result, reader.Requests(), err
+	return nil
 }
 
 // tcssListRequest is the request of every page but its offset.

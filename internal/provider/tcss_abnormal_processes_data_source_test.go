@@ -358,7 +358,7 @@ func TestAccTCSSListConfigKnownAtApply(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: providerConfig(srv, tcssTestLimits, "") + `
 resource "terraform_data" "later" {
-  input = { status = "EVENT_UNDEAL", event_type = "PROCESS_START" }
+  input = { status = "EVENT_UNDEAL", event_type = "MALICE_PROCESS_START" }
 }
 data "cwpp_tcss_abnormal_processes" "test" {
   status = terraform_data.later.output.status

@@ -1,8 +1,6 @@
 package provider
 
 import (
-	"time"
-
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -105,28 +103,19 @@ func newTCSSListEventModel(e *tencentcloud.AbnormalProcessEventInfo, times *tcss
 }
 
 // tcssKeptEvent is what a list read keeps of one event while pages arrive:
-// its id, which de-duplicates the list, its found time, which places it in a
-// range, the fields the rule_levels filter and the summary need, and the
-// event itself (none for an event outside the range).
+// the fields the rule_levels filter and the summary need, and the event
+// itself, unless the read keeps only the summary.
 type tcssKeptEvent struct {
-	id, level, status, cluster *string
-	found                      time.Time
-	foundOK, inRange           bool
+	level, status, cluster *string
 	listElement[tcssListEventModel]
 }
 
-// keepTCSSEvents keeps what a read needs of a page's events; in says which
-// are in the read's range.
-func keepTCSSEvents(events []tencentcloud.AbnormalProcessEventInfo, times *tcssTimes, in func(found time.Time, ok bool) bool) []tcssKeptEvent {
+// keepTCSSEvents keeps what a read needs of a page's events.
+func keepTCSSEvents(events []tencentcloud.AbnormalProcessEventInfo) []tcssKeptEvent {
 	kept := make([]tcssKeptEvent, len(events))
 	for i := range events {
 		e := &events[i]
-		kept[i] = tcssKeptEvent{
-			id: clonedString(e.Id), level: clonedString(e.MatchRuleLevel), status: clonedString(e.Status),
-			cluster: clonedString(e.ClusterName),
-		}
-		kept[i].found, kept[i].foundOK = times.at(e.FoundTime)
-		kept[i].inRange = in(kept[i].found, kept[i].foundOK)
+		kept[i] = tcssKeptEvent{level: clonedString(e.MatchRuleLevel), status: clonedString(e.Status), cluster: clonedString(e.ClusterName)}
 	}
 	return kept
 }

@@ -178,31 +178,3 @@ func TestTCSSTimes(t *testing.T) {
 		t.Errorf("want one warning counting the 2 bad times (absent and empty ones are not bad): %v", diags)
 	}
 }
-
-func TestTCSSRangeWave(t *testing.T) {
-	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	// Events a minute apart, newest first.
-	read := func(n int) []time.Time {
-		out := make([]time.Time, n)
-		for i := range out {
-			out[i] = now.Add(-time.Duration(i) * time.Minute)
-		}
-		return out
-	}
-	found := func(t *time.Time) (time.Time, bool) { return *t, true }
-	for _, tc := range []struct {
-		read  int
-		begin time.Duration // before now
-		want  int
-	}{
-		{0, time.Hour, 2},           // nothing read yet: two pages
-		{200, 250 * time.Minute, 1}, // 51 events left: one page
-		{200, 450 * time.Minute, 3}, // 251 left: three pages
-		{200, 30 * 24 * time.Hour, tcssListConcurrency},
-		{200, 100 * time.Minute, 1}, // already past begin: the wave that confirms it
-	} {
-		if got := tcssRangeWave(read(tc.read), found, now.Add(-tc.begin)); got != tc.want {
-			t.Errorf("%d read, begin %v ago: wave %d, want %d", tc.read, tc.begin, got, tc.want)
-		}
-	}
-}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/tencentcloud"
 )
 
 // tcssTimes reads TCSS's zone-less times ("YYYY-MM-DD hh:mm:ss") in
@@ -45,11 +47,7 @@ func (t *tcssTimes) parse(s *string) (time.Time, bool) {
 
 // at reads s without counting a failure: the companions count them once.
 func (t *tcssTimes) at(s *string) (time.Time, bool) {
-	if s == nil || *s == "" {
-		return time.Time{}, false
-	}
-	v, err := time.ParseInLocation(time.DateTime, *s, t.zone)
-	return v, err == nil
+	return tencentcloud.ParseTime(s, t.zone)
 }
 
 // rfc3339 is s's companion: the time with the zone's offset, or null.
