@@ -3,6 +3,7 @@ package huaweicloud
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -72,6 +73,9 @@ type Kept[T any] struct {
 	ID        *string
 	OccurTime int64
 	Value     T
+	// dropped: certainly outside a filter. Kept in the page until the end,
+	// so that the pager sees how many events the page held.
+	dropped bool
 }
 
 // Page is one page as it arrives: its window (0 with last_days), the total
@@ -142,7 +146,7 @@ func ReadEventsAs[T any](ctx context.Context, lister PageLister, q Query, concur
 				if resp.TotalNum != nil {
 					total = int64(*resp.TotalNum)
 				}
-				kept, err := keepPage(Page{Window: i, Total: total, Events: filters.keep(resp.DataList)}, keep)
+				kept, err := keepPage(Page{Window: i, Total: total, Events: resp.DataList}, filters, keep)
 				return total, kept, err
 			})
 			return err
@@ -163,6 +167,7 @@ func ReadEventsAs[T any](ctx context.Context, lister PageLister, q Query, concur
 		all = append(all, windows[i].Items...)
 		windows[i].Items = nil
 	}
+	all = slices.DeleteFunc(all, func(k Kept[T]) bool { return k.dropped })
 	all = paging.Unique(all, func(k *Kept[T]) (string, bool) {
 		if k.ID == nil {
 			return "", false
@@ -177,20 +182,38 @@ func ReadEventsAs[T any](ctx context.Context, lister PageLister, q Query, concur
 	return res, nil
 }
 
-func keepPage[T any](page Page, keep Keep[T]) ([]Kept[T], error) {
+// keepPage keeps what keep makes of the page's events, and a placeholder
+// for each one certainly outside a filter.
+func keepPage[T any](page Page, filters *filterCheck, keep Keep[T]) ([]Kept[T], error) {
 	events := page.Events
+	dropped := make([]bool, len(events))
+	var in []AppWhitelistEventResponseInfo
+	for i := range events {
+		if dropped[i] = filters.drop(&events[i]); !dropped[i] {
+			in = append(in, events[i])
+		}
+	}
+	if len(in) == len(events) {
+		in = events
+	}
+	page.Events = in
 	values, err := keep(page)
 	if err != nil {
 		return nil, err
 	}
-	if len(values) != len(events) {
-		return nil, fmt.Errorf("kept %d of a page's %d events", len(values), len(events))
+	if len(values) != len(in) {
+		return nil, fmt.Errorf("kept %d of a page's %d events", len(values), len(in))
 	}
 	kept := make([]Kept[T], len(events))
+	j := 0
 	for i := range events {
-		kept[i] = Kept[T]{ID: events[i].EventID, Value: values[i]}
+		kept[i] = Kept[T]{ID: events[i].EventID, dropped: dropped[i]}
 		if events[i].OccurTime != nil {
 			kept[i].OccurTime = *events[i].OccurTime
+		}
+		if !dropped[i] {
+			kept[i].Value = values[j]
+			j++
 		}
 	}
 	return kept, nil

@@ -74,22 +74,15 @@ func newFilterCheck(q Query) *filterCheck {
 	return c
 }
 
-// keep returns the events not certainly outside a filter, counting the others.
-func (c *filterCheck) keep(events []AppWhitelistEventResponseInfo) []AppWhitelistEventResponseInfo {
-	if len(c.filters) == 0 {
-		return events
+// drop says whether the event is certainly outside a filter, and counts it.
+func (c *filterCheck) drop(e *AppWhitelistEventResponseInfo) bool {
+	name, out := c.outside(e)
+	if out {
+		c.mu.Lock()
+		c.dropped[name]++
+		c.mu.Unlock()
 	}
-	kept := events[:0:0]
-	for i := range events {
-		if name, out := c.outside(&events[i]); out {
-			c.mu.Lock()
-			c.dropped[name]++
-			c.mu.Unlock()
-			continue
-		}
-		kept = append(kept, events[i])
-	}
-	return kept
+	return out
 }
 
 // outside names the first filter the event certainly fails.

@@ -49,14 +49,19 @@ func TestFilterCheck(t *testing.T) {
 	}
 
 	c := newFilterCheck(Query{HostName: str("web-1"), HandleStatus: str("unhandled")})
-	kept := c.keep([]AppWhitelistEventResponseInfo{
+	kept := 0
+	for _, e := range []AppWhitelistEventResponseInfo{
 		{HostName: str("web-1"), HandleStatus: str("unhandled")},
 		{HostName: str("web-2"), HandleStatus: str("unhandled")},
 		{HostName: str("web-3"), HandleStatus: str("unhandled")},
 		{HostName: str("web-1"), HandleStatus: str("handled")},
-	})
-	if len(kept) != 1 {
-		t.Fatalf("kept %d of 4", len(kept))
+	} {
+		if !c.drop(&e) {
+			kept++
+		}
+	}
+	if kept != 1 {
+		t.Fatalf("kept %d of 4", kept)
 	}
 	w := c.warnings()
 	if len(w) != 2 || w[0].Summary != "HSS did not apply the filter host_name" ||

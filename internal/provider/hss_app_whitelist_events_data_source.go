@@ -70,17 +70,24 @@ func (d *hssAppWhitelistEventsDataSource) Schema(_ context.Context, _ datasource
 				Description: "Enterprise project to read; `all_granted_eps` reads all the caller may see " +
 					"(default: the API's, `0`, the default enterprise project).",
 			},
-			"last_days": lastDaysAttribute("Read the events of the last 1 to 30 days. Exactly one of `last_days` or `begin_time` + `end_time` is required."),
+			"last_days": lastDaysAttribute("Read the events of the last 1 to 30 days before the read starts, sent as `begin_time`/`end_time` " +
+				"windows of at most 2 days (never as the API's `last_days`, which its reference and SDK leave in doubt). " +
+				"Exactly one of `last_days` or `begin_time` + `end_time` is required."),
 			"begin_time": rfc3339Attribute("Start of the range, inclusive, an RFC 3339 time such as `2026-11-01T00:00:00Z`. " +
 				"Requires `end_time`. A range may be of any length. For a range relative to now, use `plantimestamp()`, " +
 				"known at plan, not `timestamp()`, which is unknown until apply and defers the read to it."),
-			"end_time":   rfc3339Attribute("End of the range, inclusive, an RFC 3339 time after `begin_time`. Requires `begin_time`."),
-			"host_name":  filter("Only events of this server name (sent to the API as `host_name`).", 256),
-			"host_ip":    filter("Only events of this host IP (sent to the API as `host_ip`).", 256),
-			"private_ip": filter("Only events of this private IP (sent to the API as `private_ip`).", 128),
+			"end_time": rfc3339Attribute("End of the range, inclusive, an RFC 3339 time after `begin_time`. Requires `begin_time`."),
+			"host_name": filter("Only events of this server name (sent to the API as `host_name`, whose matching the API does not "+
+				"document; an event returned whose `host_name`, or `resource_info.host_name` without one, does not contain it is dropped "+
+				"with a warning).", 256),
+			"host_ip": filter("Only events of this host IP (sent to the API as `host_ip`; an event returned whose "+
+				"`resource_info.host_ip` does not contain it is dropped with a warning).", 256),
+			"private_ip": filter("Only events of this private IP (sent to the API as `private_ip`, which the SDK no longer sends; an "+
+				"event returned whose `private_ip` does not contain it is dropped with a warning).", 128),
 			"handle_status": schema.StringAttribute{
 				Optional: true, Validators: []validator.String{stringvalidator.OneOf("unhandled", "handled")},
-				Description: "Only `unhandled` or only `handled` events (sent to the API as `handle_status`).",
+				Description: "Only `unhandled` or only `handled` events (sent to the API as `handle_status`; an event returned " +
+					"of the other status is dropped with a warning).",
 			},
 			"severities": schema.SetAttribute{
 				Optional: true, ElementType: types.StringType,
@@ -106,7 +113,9 @@ func (d *hssAppWhitelistEventsDataSource) Schema(_ context.Context, _ datasource
 						Computed: true, ElementType: types.Int64Type, Description: "Events per `severity`.",
 					},
 					"by_host_name": schema.MapAttribute{
-						Computed: true, ElementType: types.Int64Type, Description: "Events per `host_name`.",
+						Computed: true, ElementType: types.Int64Type,
+						Description: "Events per server name: `host_name`, or `resource_info.host_name` where the event has none " +
+							"(the API reference's own example event has none).",
 					},
 					"by_handle_status": schema.MapAttribute{
 						Computed: true, ElementType: types.Int64Type, Description: "Events per `handle_status`: `unhandled`, `handled`.",

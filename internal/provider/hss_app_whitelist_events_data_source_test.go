@@ -143,14 +143,16 @@ func TestAccHSSLastDaysReadsEveryPageOnce(t *testing.T) {
 			Check: resource.ComposeTestCheckFunc(
 				checkNewestFirstAndUnique(n),
 				func(*terraform.State) error {
-					// ceil(1234 / 200) = 7 requests per read, none past the last page.
-					if err := checkReads(srv, 1, 7); err != nil {
+					// last_days is sent as 15 windows of 2 days, each of
+					// about 82 events: one page each, none past the last.
+					if err := checkReads(srv, 15, 15); err != nil {
 						return err
 					}
 					for _, r := range srv.Requests() {
-						offset, _ := strconv.Atoi(r.Params["offset"])
-						if r.Params["limit"] != "200" || offset%200 != 0 || offset > 1200 || r.Params["last_days"] != "30" ||
-							r.Params["begin_time"] != "" || r.Params["end_time"] != "" {
+						begin, _ := strconv.ParseInt(r.Params["begin_time"], 10, 64)
+						end, _ := strconv.ParseInt(r.Params["end_time"], 10, 64)
+						if r.Params["limit"] != "200" || r.Params["offset"] != "0" || r.Params["last_days"] != "" ||
+							begin == 0 || end-begin > (48*time.Hour).Milliseconds() {
 							return fmt.Errorf("unexpected request %v", r.Params)
 						}
 					}

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -164,14 +165,16 @@ func setStateLimit(t *testing.T, limit int64) {
 }
 
 // TestAccStateTooLarge reads HSS events of 128 KiB command lines, 2,600 of
-// them, about 330 MiB of state against Terraform's 256 MiB: one diagnostic
-// that names the way out, after the first page only.
+// them in the last day (one 2-day window), about 330 MiB of state against
+// Terraform's 256 MiB: one diagnostic that names the way out, after the
+// first page only.
 func TestAccStateTooLarge(t *testing.T) {
-	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 2600, HSSShape: localcloud.ShapeFull, HSSCmdLineBytes: 128 << 10})
+	srv := localcloud.StartForTest(t, localcloud.Config{HSSShape: localcloud.ShapeFull, HSSCmdLineBytes: 128 << 10})
+	srv.AddHSSEvents(2600, time.Now().Add(-20*time.Hour), time.Now().Add(-time.Hour), "0")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: hssConfig(srv, "last_days = 30"),
+			Config: hssConfig(srv, "last_days = 1"),
 			ExpectError: wrapped(`(?s)Event list too large for Terraform.*This read would keep about 2600 events, 3\d\d\.\d MiB of ` +
 				`state \(1\d\d\.\d KiB per event\), more than the 254.0 MiB a read may return: Terraform's plugin protocol carries ` +
 				`at most 256 MiB in one response \(terraform-plugin-go's gRPC limit\)\. About 1\d\d\d events of this shape fit\. The read stopped there, ` +

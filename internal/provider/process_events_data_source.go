@@ -122,7 +122,8 @@ func (d *processEventsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 					"description":     s("TCSS `Description`; null for HSS."),
 					"native_severity": s("The cloud's own value: TCSS `MatchRuleLevel`, HSS `severity`."),
 					"native_status":   s("The cloud's own value: TCSS `Status`, HSS `handle_status`."),
-					"device": object("The host: TCSS `NodeName`, `HostIP`, `HostID`; HSS `host_name`, `private_ip`, `host_id`.", map[string]schema.Attribute{
+					"device": object("The host: TCSS `NodeName`, `HostIP`, `HostID`; HSS `host_name` (or `resource_info.host_name` "+
+						"where the event has none), `private_ip` (or `resource_info.host_ip`), `host_id`.", map[string]schema.Attribute{
 						"hostname": s("Host name."), "ip": s("Host IP."), "uid": s("Host id."),
 					}),
 					"container": object("TCSS `ContainerId`, `ContainerName`, `ImageName`; HSS `resource_info.container_id` and "+

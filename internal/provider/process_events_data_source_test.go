@@ -38,7 +38,8 @@ func TestAccProcessEventsReferenceEvents(t *testing.T) {
 						"status": str("new"), "status_id": i64(1), "title": str("Untrusted process running"), "description": null,
 						"native_severity": str("High"), "native_status": str("unhandled"),
 						"device": knownvalue.ObjectExact(map[string]knownvalue.Check{
-							"hostname": null, "ip": null, "uid": str("4517fc**-be4f-4cbe-9467-******"),
+							// The reference event has its host only in resource_info.
+							"hostname": str("ecs-hce"), "ip": str("192.168.0.178"), "uid": str("4517fc**-be4f-4cbe-9467-******"),
 						}),
 						"container": null,
 						"process": knownvalue.ObjectExact(map[string]knownvalue.Check{

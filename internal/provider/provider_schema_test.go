@@ -3,9 +3,11 @@ package provider
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -104,10 +106,9 @@ func cliWorkdir(t *testing.T, mainTF string) (string, []string) {
 	t.Helper()
 	host := providerHost(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-cwpp"), "../..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	bin, err := providerBinary()
+	if err != nil {
+		t.Fatal(err)
 	}
 	rc := filepath.Join(dir, "cli.tfrc")
 	writeFile(t, rc, `provider_installation {
@@ -124,6 +125,17 @@ func cliWorkdir(t *testing.T, mainTF string) (string, []string) {
 	writeFile(t, filepath.Join(config, "main.tf"), mainTF)
 	return config, append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1")
 }
+
+// providerBinary builds the provider once per test process, into a
+// directory of its own that dev_overrides can point at.
+var providerBinary = sync.OnceValues(func() (string, error) {
+	bin := filepath.Join(testTempDir, "bin")
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-cwpp"), "../..")
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
 
 func writeFile(t *testing.T, path, content string) {
 	t.Helper()

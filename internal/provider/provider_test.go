@@ -30,6 +30,9 @@ var providerEnv = []string{
 	envHuaweiAgencyName, envHuaweiDomainName, envHuaweiDomainID, envHuaweiDuration, envHuaweiIAMEndpoint,
 }
 
+// testTempDir lives as long as the test process.
+var testTempDir string
+
 func TestMain(m *testing.M) {
 	// The machine may point TF_CLI_CONFIG_FILE at a file that does not exist:
 	// the tests run with an empty CLI configuration of their own.
@@ -37,6 +40,7 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
+	testTempDir = dir
 	cliConfig := filepath.Join(dir, "terraformrc")
 	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
 		panic(err)

@@ -212,7 +212,7 @@ func TestAccReliabilityMalformedResponses(t *testing.T) {
 			`(?s)Tencent Cloud TCSS DescribeAbnormalProcessDetail failed.*code: ClientError.ParseJsonError`},
 		{"HSS oversize", localcloud.Huawei, localcloud.Faults{Oversize: 33 << 20}, `data "cwpp_hss_app_whitelist_events" "test" { last_days = 1 }`,
 			`(?s)Huawei Cloud HSS ListAppWhitelistEvent failed.*larger than 33554432\s+bytes`},
-		{"HSS always truncated", localcloud.Huawei, localcloud.Faults{TruncateEvery: 1}, `data "cwpp_hss_app_whitelist_events" "test" { last_days = 30 }`,
+		{"HSS always truncated", localcloud.Huawei, localcloud.Faults{TruncateEvery: 1}, `data "cwpp_hss_app_whitelist_events" "test" { last_days = 1 }`,
 			`(?s)Huawei Cloud HSS ListAppWhitelistEvent failed`},
 	}
 	for _, tc := range cases {

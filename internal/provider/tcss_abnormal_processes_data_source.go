@@ -66,7 +66,7 @@ func (d *tcssAbnormalProcessesDataSource) Schema(_ context.Context, _ datasource
 			"status": schema.StringAttribute{
 				Optional: true, Validators: []validator.String{stringvalidator.OneOf(tcssStatuses...)},
 				Description: "Only events of this status, sent to the API as the `Status` filter (exact match): " +
-					tcssStatusWords + ".",
+					tcssStatusWords + ". Re-checked on what comes back: an event of another status is dropped with a warning.",
 			},
 			"order_by": schema.StringAttribute{
 				Optional: true, Validators: []validator.String{stringvalidator.OneOf("found_time", "latest_found_time")},
@@ -79,7 +79,8 @@ func (d *tcssAbnormalProcessesDataSource) Schema(_ context.Context, _ datasource
 			},
 			"last_days": lastDaysAttribute("Only events found in the last 1 to 30 days, by `found_time` read in " +
 				"`tencentcloud.time_zone`. Optional; without `last_days` or `begin_time` + `end_time`, the whole list. With a range " +
-				"the list is read newest first and paging stops at the first page that reaches past the range's start."),
+				"the list is read newest first and paging stops at the first page that reaches past the range's start; every page's " +
+				"order is checked, and if the service does not keep it (or refuses `By`) every page is read instead, with a warning."),
 			"begin_time": rfc3339Attribute("Only events found at or after this RFC 3339 time, such as `2026-11-01T00:00:00Z`. " +
 				"Requires `end_time`; conflicts with `last_days`. For a range relative to now use `plantimestamp()`, known at " +
 				"plan, not `timestamp()`, which defers the read to apply."),

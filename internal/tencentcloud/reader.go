@@ -171,7 +171,9 @@ func (a *attempt[T]) fetch(ctx context.Context, offset int) (int64, []entry[T], 
 		pageTotal = int64(*resp.TotalCount)
 	}
 	total := pageTotal
-	events := a.filters.keep(resp.EventSet)
+	// One entry per event returned, dropped or not: the pager ends a list at
+	// a short page, and the order check sees what the service sent.
+	events := resp.EventSet
 	entries := make([]entry[T], len(events))
 	var in []int
 	for i := range events {
@@ -180,6 +182,9 @@ func (a *attempt[T]) fetch(ctx context.Context, offset int) (int64, []entry[T], 
 			e.id = ptr(strings.Clone(*events[i].Id)) // not the page's memory
 		}
 		e.at, e.hasTime = ParseTime(events[i].FoundTime, a.q.Zone)
+		if a.filters.drop(&events[i]) {
+			continue
+		}
 		if r := a.q.Range; r == nil || (e.hasTime && !e.at.Before(r.Begin) && !e.at.After(r.End)) {
 			in = append(in, i)
 		}
@@ -358,22 +363,15 @@ func newFilterCheck(filters []*RunTimeFilters) *filterCheck {
 	return c
 }
 
-// keep returns the events not certainly outside a filter, counting the others.
-func (c *filterCheck) keep(events []AbnormalProcessEventInfo) []AbnormalProcessEventInfo {
-	if len(c.filters) == 0 {
-		return events
+// drop says whether the event is certainly outside a filter, and counts it.
+func (c *filterCheck) drop(e *AbnormalProcessEventInfo) bool {
+	name, out := c.outside(e)
+	if out {
+		c.mu.Lock()
+		c.dropped[name]++
+		c.mu.Unlock()
 	}
-	kept := events[:0:0]
-	for i := range events {
-		if name, out := c.outside(&events[i]); out {
-			c.mu.Lock()
-			c.dropped[name]++
-			c.mu.Unlock()
-			continue
-		}
-		kept = append(kept, events[i])
-	}
-	return kept
+	return out
 }
 
 // outside names the first filter the event certainly fails.

@@ -220,7 +220,7 @@ func TestNotHonoured(t *testing.T) {
 func TestReadListRechecksStatus(t *testing.T) {
 	events := eventsEvery(450, time.Minute)
 	status := []*RunTimeFilters{{Name: ptr("Status"), Values: []*string{ptr("EVENT_UNDEAL")}, ExactMatch: ptr(true)}}
-	for _, rng := range []*Range{nil, {Begin: now.Add(-time.Hour), End: now}} {
+	for _, rng := range []*Range{nil, {Begin: now.Add(-5 * time.Hour), End: now}} { // a range over three pages
 		applied, want := readIDs(t, &listAPI{events: events, reading: "honoured"},
 			ListQuery{Range: rng, Zone: time.UTC, Request: DescribeAbnormalProcessEventsRequest{Filters: status}})
 		ignored, got := readIDs(t, &listAPI{events: events, reading: "honoured", ignoreStatus: true},
