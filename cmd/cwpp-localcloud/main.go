@@ -73,6 +73,11 @@ with the provider's environment pointing at it and exits with CMD's status.
 	fs.BoolVar(&readings.HSSRangeRequired, "hss-range-required", false, "HSS refuses a request without begin_time and end_time, even with last_days")
 	fs.BoolVar(&readings.HSSPrivateIPIgnored, "hss-private-ip-ignored", false, "HSS accepts private_ip and does not apply it")
 	fs.BoolVar(&readings.HSSHostFieldsInResourceInfo, "hss-host-fields-in-resource-info", false, "HSS events have no top-level host_name, private_ip or public_ip: the host is only in resource_info")
+	fs.BoolVar(&readings.HSSAllProjectsRefused, "hss-all-projects-refused", false, "HSS refuses enterprise_project_id=all_granted_eps, as an account without enterprise projects may")
+	fs.BoolVar(&readings.HSSEndTimeExclusive, "hss-end-time-exclusive", false, "HSS reads end_time as exclusive")
+	fs.IntVar(&readings.TCSSTotalCap, "tcss-total-cap", 0, "cap the TotalCount TCSS reports (0: none); the pages still hold every event")
+	fs.IntVar(&readings.HSSTotalCap, "hss-total-cap", 0, "cap the total_num HSS reports (0: none); the pages still hold every event")
+	hssProjects := fs.Int("hss-enterprise-projects", 1, "spread generated HSS events over this many enterprise projects: 0 (the default project), ep-1, ...")
 	urlFile := fs.String("url-file", "", "write the server's URL to this file once it listens")
 	logFile := fs.String("log", "", "append the request log, JSON lines, to this file ('-' for stderr)")
 	if err := fs.Parse(args); err != nil {
@@ -92,7 +97,7 @@ with the provider's environment pointing at it and exits with CMD's status.
 
 	cfg := localcloud.Config{
 		TencentQuota: *quota, HuaweiQuota: *hssQuota, HSSCmdLineBytes: *cmdLine, TCSSEvents: *tcssEvents, HSSEvents: *hssEvents,
-		Readings: readings,
+		Readings: readings, HSSEnterpriseProjects: *hssProjects,
 	}
 	shape, ok := map[string]localcloud.Shape{"mixed": localcloud.ShapeMixed, "full": localcloud.ShapeFull, "sparse": localcloud.ShapeSparse}[*hssShape]
 	if !ok {
@@ -107,7 +112,7 @@ with the provider's environment pointing at it and exits with CMD's status.
 	if len(fixtures) > 0 {
 		var clash []string
 		fs.Visit(func(f *flag.Flag) {
-			if f.Name == "tcss-events" || f.Name == "hss-events" || f.Name == "hss-shape" {
+			if f.Name == "tcss-events" || f.Name == "hss-events" || f.Name == "hss-shape" || f.Name == "hss-enterprise-projects" {
 				clash = append(clash, "-"+f.Name)
 			}
 		})

@@ -77,7 +77,13 @@ type Client struct {
 	keys    credentials.Source
 	mu      sync.Mutex
 	clients map[string]*signingClient // by endpoint and project
+	// allProjects remembers whether the account refused all_granted_eps.
+	allProjects AllProjects
 }
+
+// AllProjects is the client's memory of whether the account refused
+// all_granted_eps: every read of one provider asks once at most.
+func (c *Client) AllProjects() *AllProjects { return &c.allProjects }
 
 // signingClient is the SDK client of an endpoint and project, with the
 // credential it signs with.

@@ -2,15 +2,24 @@ package huaweicloud
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"sort"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/logging"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/paging"
 )
+
+func ptr[T any](v T) *T { return &v }
 
 const (
 	// PageSize is the API's largest page.
@@ -36,25 +45,63 @@ type Query struct {
 	// Now is when the read started (default: time.Now()).
 	Now time.Time
 
+	// EnterpriseProjectID nil reads every enterprise project the
+	// credentials may read (all_granted_eps), or, where the account refuses
+	// that, the default one, with a warning.
 	EnterpriseProjectID, HostName, HostIP, PrivateIP, HandleStatus *string
+	// AllProjects remembers, across the reads of one provider, whether the
+	// account refused all_granted_eps (nil: ask every time).
+	AllProjects *AllProjects
 }
 
-// Window is an inclusive range of milliseconds, at most MaxWindow long.
+// AllEnterpriseProjects is the enterprise_project_id that reads every
+// enterprise project the credentials may read.
+const AllEnterpriseProjects = "all_granted_eps"
+
+// AllProjects remembers whether an account refused all_granted_eps.
+type AllProjects struct{ refused atomic.Bool }
+
+func (a *AllProjects) wasRefused() bool { return a != nil && a.refused.Load() }
+
+func (a *AllProjects) setRefused() {
+	if a != nil {
+		a.refused.Store(true)
+	}
+}
+
+// refusesAllProjects says whether err is the service refusing
+// all_granted_eps: a client error (400 or 403) that names the parameter or
+// the value. The reference needs the parameter only once enterprise
+// projects are enabled: an account without them may refuse it.
+func refusesAllProjects(err error) bool {
+	var se *sdkerr.ServiceResponseError
+	if !errors.As(err, &se) || se.StatusCode != http.StatusBadRequest && se.StatusCode != http.StatusForbidden {
+		return false
+	}
+	text := se.ErrorCode + " " + se.ErrorMessage
+	return strings.Contains(text, "enterprise_project_id") || strings.Contains(text, AllEnterpriseProjects)
+}
+
+// Window is a range of milliseconds, at most MaxWindow long.
 type Window struct{ BeginMs, EndMs int64 }
 
 // Windows splits [begin, end] into consecutive windows of at most MaxWindow.
-// Both bounds are inclusive in the API, so each window starts one millisecond
-// after the previous one ends: no event is read twice or lost at a boundary.
+// The reference does not say whether end_time is inclusive, so each window
+// starts at the millisecond the previous one ended: an event at that
+// instant is read whichever way the service counts it, and the copy is
+// dropped by its event_id.
 func Windows(begin, end time.Time) []Window {
 	b, e := begin.UnixMilli(), end.UnixMilli()
 	span := MaxWindow.Milliseconds()
 	var out []Window
-	for start := b; start <= e; {
+	for start := b; ; {
 		stop := min(start+span, e)
 		out = append(out, Window{start, stop})
-		start = stop + 1
+		if stop >= e {
+			return out
+		}
+		start = stop
 	}
-	return out
 }
 
 // Result is every event of a query, deduplicated and newest first.
@@ -104,6 +151,35 @@ func ReadEvents(ctx context.Context, lister PageLister, q Query, concurrency int
 // and none past the last page (see package paging). Events seen twice are
 // kept once, newest first.
 func ReadEventsAs[T any](ctx context.Context, lister PageLister, q Query, concurrency int, keep Keep[T]) (*Result[T], error) {
+	if q.EnterpriseProjectID != nil {
+		return readWindows(ctx, lister, q, concurrency, keep)
+	}
+	warning := paging.Warning{
+		Summary: "HSS read the default enterprise project only",
+		Detail: "enterprise_project_id is unset, which reads every enterprise project the credentials may read (" +
+			AllEnterpriseProjects + "), but this account refuses " + AllEnterpriseProjects + " (the reference needs it only " +
+			"once enterprise projects are enabled). The events are those of the default enterprise project: if the account " +
+			"has others, name each with enterprise_project_id.",
+	}
+	if !q.AllProjects.wasRefused() {
+		all := q
+		all.EnterpriseProjectID = ptr(AllEnterpriseProjects)
+		res, err := readWindows(ctx, lister, all, concurrency, keep)
+		if !refusesAllProjects(err) {
+			return res, err
+		}
+		q.AllProjects.setRefused()
+		logging.Warn(ctx, "HSS refused all_granted_eps: reading the default enterprise project", map[string]any{"error": err.Error()})
+	}
+	res, err := readWindows(ctx, lister, q, concurrency, keep)
+	if res != nil {
+		res.Warnings = append(res.Warnings, warning)
+	}
+	return res, err
+}
+
+// readWindows reads every page of every window of q.
+func readWindows[T any](ctx context.Context, lister PageLister, q Query, concurrency int, keep Keep[T]) (*Result[T], error) {
 	base := ListAppWhitelistEventRequest{
 		EnterpriseProjectID: q.EnterpriseProjectID,
 		HostName:            q.HostName,

@@ -321,15 +321,25 @@ func (sh Shape) sparse(i int) bool {
 }
 
 // generateHSSEvents makes n events spread evenly over (from, to], newest
-// first, shaped by shape.
-func generateHSSEvents(n int, from, to time.Time, enterpriseProject string, shape Shape) []hssEvent {
+// first, shaped by shape, event i in enterprise project projects[i%len].
+func generateHSSEvents(n int, from, to time.Time, projects []string, shape Shape) []hssEvent {
 	out := make([]hssEvent, 0, n)
 	span := to.Sub(from)
 	for i := range n {
 		occur := to.Add(-time.Duration(float64(span) * (float64(i) + 0.5) / float64(n))).UnixMilli()
-		out = append(out, generateHSSEvent(i, occur, enterpriseProject, shape.sparse(i)))
+		out = append(out, generateHSSEvent(i, occur, projects[i%len(projects)], shape.sparse(i)))
 	}
 	return out
+}
+
+// HSSGeneratedEnterpriseProject is the enterprise project of the i-th
+// generated event of an account with n enterprise projects: the default,
+// "0", then "ep-1" to "ep-<n-1>", in turn.
+func HSSGeneratedEnterpriseProject(i, n int) string {
+	if i%max(n, 1) == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("ep-%d", i%n)
 }
 
 // generateHSSEvent makes one event, every field filled in; or, sparse, as

@@ -114,7 +114,7 @@ func (s *Server) serveHuawei(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Readings.HSSHostFieldsInResourceInfo {
 		page = withoutTopLevelHost(page)
 	}
-	out, _ := json.Marshal(map[string]any{"total_num": len(matched), "data_list": page})
+	out, _ := json.Marshal(map[string]any{"total_num": capped(len(matched), s.cfg.Readings.HSSTotalCap), "data_list": page})
 	if f == faultTruncate {
 		rec.Code = "Truncated"
 		out = out[:len(out)/2]
@@ -159,11 +159,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 type hssQuery struct {
 	offset, limit                                           int
 	from, to                                                int64 // inclusive, ms; to == 0: no range
+	toExclusive                                             bool  // the reading of end_time as exclusive
 	enterpriseProject, hostName, hostIP, privateIP, handled string
 }
 
 func (q hssQuery) matches(ev hssEvent) bool {
-	return (q.to == 0 || (ev.occurTime >= q.from && ev.occurTime <= q.to)) &&
+	return (q.to == 0 || (ev.occurTime >= q.from && (ev.occurTime < q.to || !q.toExclusive && ev.occurTime == q.to))) &&
 		(q.enterpriseProject == "all_granted_eps" || ev.enterpriseProject == q.enterpriseProject) &&
 		(q.hostName == "" || ev.hostName == q.hostName) &&
 		(q.hostIP == "" || ev.hostIP == q.hostIP) &&
@@ -253,6 +254,10 @@ func parseHSSQuery(v url.Values, now time.Time, readings Readings) (hssQuery, *h
 	if q.enterpriseProject == "" {
 		q.enterpriseProject = "0"
 	}
+	if q.enterpriseProject == "all_granted_eps" && readings.HSSAllProjectsRefused {
+		return q, bad("The parameter enterprise_project_id is invalid: all_granted_eps needs the enterprise project function to be enabled.")
+	}
+	q.toExclusive = readings.HSSEndTimeExclusive
 	for _, p := range []struct {
 		name string
 		max  int

@@ -30,6 +30,24 @@ type Readings struct {
 	// host_name, private_ip and public_ip, as the reference's own example
 	// event: the host is only in resource_info.
 	HSSHostFieldsInResourceInfo bool
+	// HSSAllProjectsRefused refuses enterprise_project_id=all_granted_eps
+	// (HTTP 400), as an account without enterprise projects may.
+	HSSAllProjectsRefused bool
+	// HSSEndTimeExclusive reads end_time as exclusive: an event at that
+	// very millisecond is not in the range.
+	HSSEndTimeExclusive bool
+	// TCSSTotalCap and HSSTotalCap, when set, cap the total each page
+	// reports (TotalCount, total_num), as search-backed APIs cap or
+	// estimate their counts; the pages still hold every event.
+	TCSSTotalCap, HSSTotalCap int
+}
+
+// capped is total as a cap of limit (0: none) reports it.
+func capped(total, limit int) int {
+	if limit > 0 {
+		return min(total, limit)
+	}
+	return total
 }
 
 // The readings of TCSS By.

@@ -76,6 +76,11 @@ type Config struct {
 	Fixtures *Fixtures
 	// HSSEnterpriseProject is the enterprise project of generated HSS events (default "0").
 	HSSEnterpriseProject string
+	// HSSEnterpriseProjects, above 1, makes an account with enterprise
+	// projects: generated HSS events go in turn to the default project and
+	// to ep-1 ... (HSSGeneratedEnterpriseProject); HSSEnterpriseProject is
+	// then not used.
+	HSSEnterpriseProjects int
 	// Readings make the server read the APIs' open points another way (default: the zero Readings).
 	Readings Readings
 	// Now is the server's clock (default time.Now).
@@ -238,10 +243,22 @@ func (s *Server) Close() error {
 
 // ResetHSSEvents replaces the HSS data with the reference example and n
 // generated events spread over the last 30 days.
+// enterpriseProjects are the projects generated events go to, in turn.
+func (s *Server) enterpriseProjects() []string {
+	if s.cfg.HSSEnterpriseProjects <= 1 {
+		return []string{s.cfg.HSSEnterpriseProject}
+	}
+	out := make([]string, s.cfg.HSSEnterpriseProjects)
+	for i := range out {
+		out[i] = HSSGeneratedEnterpriseProject(i, len(out))
+	}
+	return out
+}
+
 func (s *Server) ResetHSSEvents(n int) {
 	now := s.cfg.Now()
 	events := append([]hssEvent{hssReference()},
-		generateHSSEvents(n, now.Add(-30*24*time.Hour+time.Hour), now.Add(-time.Minute), s.cfg.HSSEnterpriseProject, s.cfg.HSSShape)...)
+		generateHSSEvents(n, now.Add(-30*24*time.Hour+time.Hour), now.Add(-time.Minute), s.enterpriseProjects(), s.cfg.HSSShape)...)
 	sortNewestFirst(events)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -253,7 +270,7 @@ func (s *Server) ResetHSSEvents(n int) {
 func (s *Server) AddHSSEvents(n int, from, to time.Time, enterpriseProject string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, ev := range generateHSSEvents(n, from, to, enterpriseProject, s.cfg.HSSShape) {
+	for i, ev := range generateHSSEvents(n, from, to, []string{enterpriseProject}, s.cfg.HSSShape) {
 		ev.id = fmt.Sprintf("extra-%d-%s", s.nextEvent+i, ev.id)
 		ev.raw = replaceEventID(ev.raw, ev.id)
 		s.hss = append(s.hss, ev)

@@ -261,7 +261,7 @@ func (s *Server) answerTencentList(w http.ResponseWriter, body []byte, requestID
 		page = append(page, matched[i].info)
 	}
 	out, _ := json.Marshal(map[string]any{"Response": map[string]any{
-		"TotalCount": len(matched), "EventSet": page, "RequestId": requestID,
+		"TotalCount": capped(len(matched), s.cfg.Readings.TCSSTotalCap), "EventSet": page, "RequestId": requestID,
 	}})
 	if truncate {
 		out = out[:len(out)/2]

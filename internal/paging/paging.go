@@ -1,9 +1,11 @@
 // Package paging reads every page of an offset-and-limit list API exactly
-// once, for both clouds: the first page's total fixes the page count, the
-// other pages are read concurrently, none past the last, and the positions
-// that events arriving mid-read pushed past the pages already read are read
-// again. Each page is converted as it arrives, so that a caller can keep a
-// compact form of its items instead of the API's structs.
+// once, for both clouds. A list ends at a short or empty page: the first
+// page's total is a claim (search-backed APIs cap or estimate it), which
+// says how many pages to ask for at once; when the page it calls last comes
+// back full, the read goes on. The positions that events arriving mid-read
+// pushed past the pages already read are read again. Each page is converted
+// as it arrives, so that a caller can keep a compact form of its items
+// instead of the API's structs.
 package paging
 
 import (
@@ -33,13 +35,15 @@ type Reader struct {
 	// price of one request that finds no items when the list fits one page.
 	SpeculateSecondPage bool
 	sem                 *semaphore.Weighted
+	concurrency         int
 	requests            atomic.Int64
 }
 
 // NewReader allows concurrency requests in flight; the clients' rate limit
 // bounds how fast they start.
 func NewReader(pageSize, maxOffset, concurrency int) *Reader {
-	return &Reader{PageSize: pageSize, MaxOffset: maxOffset, sem: semaphore.NewWeighted(int64(max(concurrency, 1)))}
+	concurrency = max(concurrency, 1)
+	return &Reader{PageSize: pageSize, MaxOffset: maxOffset, sem: semaphore.NewWeighted(int64(concurrency)), concurrency: concurrency}
 }
 
 // Requests counts the requests made so far.
@@ -85,12 +89,20 @@ func getPage[T any](ctx context.Context, r *Reader, fetch Fetch[T], offset int) 
 // dropped: they are further past.
 func ReadWhile[T any](ctx context.Context, r *Reader, name string, wave func(read []T) int, fetch Fetch[T], more func(page []T) (bool, error)) (List[T], error) {
 	var out List[T]
+	beyond := 0 // waves read past the pages the total counts
 	for offset := 0; ; {
 		n := max(wave(out.Items), 1)
 		if offset > 0 {
-			n = min(n, int((out.Total-int64(offset)+int64(r.PageSize)-1)/int64(r.PageSize)))
+			if counted := int((out.Total - int64(offset) + int64(r.PageSize) - 1) / int64(r.PageSize)); counted > 0 {
+				n = min(n, counted)
+			} else {
+				// The total understated the list: one page first (an exact
+				// total costs one request more), then twice as many each wave.
+				n = min(n, 1<<beyond, r.concurrency)
+				beyond = min(beyond+1, 30)
+			}
 		}
-		pages := make([]page[T], max(n, 1))
+		pages := make([]page[T], n)
 		g, gctx := errgroup.WithContext(ctx)
 		for i := range pages {
 			g.Go(func() error {
@@ -105,14 +117,13 @@ func ReadWhile[T any](ctx context.Context, r *Reader, name string, wave func(rea
 		if offset == 0 {
 			out.Total = pages[0].total
 		}
-		for i, p := range pages {
+		for _, p := range pages {
 			out.Items = append(out.Items, p.items...)
 			goOn, err := more(p.items)
 			if err != nil {
 				return List[T]{}, err
 			}
-			end := int64(offset+(i+1)*r.PageSize) >= out.Total
-			if end || len(p.items) < r.PageSize || !goOn {
+			if len(p.items) < r.PageSize || !goOn {
 				logging.Debug(ctx, "read the wanted part of the list", map[string]any{
 					"list": name, "total": out.Total, "items": len(out.Items), "requests": r.Requests(),
 				})
@@ -149,14 +160,26 @@ func Read[T any](ctx context.Context, r *Reader, name string, fetch Fetch[T]) (L
 	pages := make([]page[T], max(1, int((first.total+int64(r.PageSize)-1)/int64(r.PageSize))))
 	pages[0] = first
 	logging.Debug(ctx, "read the first page", map[string]any{"list": name, "total": first.total, "pages": len(pages)})
+	read := 1 // pages read so far
 	if second != nil && len(pages) == 1 {
-		// The list fits one page, as the first page saw it: the second one,
-		// sent or not, is not needed.
-		cancelSecond()
-		<-second
+		if len(first.items) < r.PageSize {
+			// The list ends on the first page: the second one, sent or
+			// not, is not needed.
+			cancelSecond()
+			<-second
+		} else {
+			// The total calls a full page the last: the second page, asked
+			// for already, says whether it was.
+			got := <-second
+			if got.err != nil {
+				return List[T]{}, got.err
+			}
+			pages, read = append(pages, got.page), 2
+		}
+		second = nil
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	for p := 1; p < len(pages); p++ {
+	for p := read; p < len(pages); p++ {
 		g.Go(func() error {
 			if p == 1 && second != nil {
 				got := <-second
@@ -169,6 +192,9 @@ func Read[T any](ctx context.Context, r *Reader, name string, fetch Fetch[T]) (L
 		})
 	}
 	if err := g.Wait(); err != nil {
+		return List[T]{}, err
+	}
+	if pages, err = readOn(ctx, r, get, pages, name); err != nil {
 		return List[T]{}, err
 	}
 	if pages, err = fillGaps(ctx, get, pages, name); err != nil {
@@ -186,6 +212,37 @@ func Read[T any](ctx context.Context, r *Reader, name string, fetch Fetch[T]) (L
 		out.Items = append(out.Items, p.items...)
 	}
 	return out, nil
+}
+
+// readOn reads past the pages the total counts while the last page read is
+// full: the first wave one page (an exact total costs one request more),
+// then twice as many each wave, concurrently, up to the reader's bound.
+func readOn[T any](ctx context.Context, r *Reader, get func(context.Context, int) (page[T], error), pages []page[T], name string) ([]page[T], error) {
+	for wave := 1; len(pages[len(pages)-1].items) >= r.PageSize; wave = min(wave*2, r.concurrency) {
+		next := pages[len(pages)-1].offset + r.PageSize
+		logging.Debug(ctx, "the last page the total counts is full: reading on", map[string]any{
+			"list": name, "total": pages[0].total, "offset": next, "pages": wave,
+		})
+		batch := make([]page[T], wave)
+		g, gctx := errgroup.WithContext(ctx)
+		for i := range batch {
+			g.Go(func() error {
+				var err error
+				batch[i], err = get(gctx, next+i*r.PageSize)
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return nil, err
+		}
+		for _, p := range batch {
+			pages = append(pages, p)
+			if len(p.items) < r.PageSize {
+				return pages, nil // the list ends here; any page after it is empty
+			}
+		}
+	}
+	return pages, nil
 }
 
 // from is where the page starts in the list as a first page of total saw it.

@@ -207,3 +207,104 @@ func TestReadWhile(t *testing.T) {
 		}
 	}
 }
+
+// capped serves a list whose every page reports a total of at most cap, as
+// search-backed APIs that cap or estimate their counts do.
+type capped struct {
+	list
+	cap int64
+}
+
+func (c *capped) fetch(ctx context.Context, offset int) (int64, []string, error) {
+	total, items, err := c.list.fetch(ctx, offset)
+	return min(total, c.cap), items, err
+}
+
+// TestReadTotalsAreClaims: a list ends at a short or empty page, whatever
+// its total says; an exact total costs one request more only when the list
+// fills its last page.
+func TestReadTotalsAreClaims(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		size, total int
+		requests    int // at most
+	}{
+		{"understated by one page", 1234, 1134, 13},
+		{"understated by many pages", 5000, 1000, 50 + 8},
+		{"a total of 0 with a full first page", 250, 0, 4},
+		{"exact, a multiple of the page size", 1200, 1200, 13},
+		{"exact", 1234, 1234, 13},
+		{"overstated", 1234, 5000, 50},
+	} {
+		for _, speculate := range []bool{false, true} {
+			c := &capped{list: list{items: items(tc.size)}, cap: int64(tc.total)}
+			r := paging.NewReader(100, 1<<20, 8)
+			r.SpeculateSecondPage = speculate
+			got, err := paging.Read(t.Context(), r, "test", c.fetch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			unique := paging.Unique(got.Items, func(s *string) (string, bool) { return *s, true })
+			if len(unique) != tc.size {
+				t.Errorf("%s (speculating %v): %d items, want %d", tc.name, speculate, len(unique), tc.size)
+			}
+			for i, item := range unique {
+				if item != c.items[i] {
+					t.Fatalf("%s: item %d is %s, want %s: not in list order", tc.name, i, item, c.items[i])
+				}
+			}
+			if len(c.requests) > tc.requests {
+				t.Errorf("%s (speculating %v): %d requests, want at most %d", tc.name, speculate, len(c.requests), tc.requests)
+			}
+			if tc.name == "exact, a multiple of the page size" && len(c.requests) != 13 {
+				t.Errorf("exact multiple: %d requests, want exactly one more than the 12 pages", len(c.requests))
+			}
+			if tc.name == "exact" && len(c.requests) != 13 {
+				t.Errorf("exact: %d requests, want none past the last page", len(c.requests))
+			}
+		}
+	}
+}
+
+// TestReadWhileTotalsAreClaims: a ordered read past an understated total
+// goes on until the wanted part ends or a page is short.
+func TestReadWhileTotalsAreClaims(t *testing.T) {
+	for _, tc := range []struct {
+		name                  string
+		size, total, wanted   int
+		requests, wantedItems int
+	}{
+		{"understated, wanted beyond it", 1234, 300, 900, 10, 900},
+		{"total 0, full first page", 450, 0, 450, 5, 450},
+		{"exact multiple, everything wanted", 400, 400, 400, 5, 400},
+	} {
+		var mu sync.Mutex
+		requests := 0
+		got, err := paging.ReadWhile(t.Context(), paging.NewReader(100, 1<<20, 8), "test", func([]int) int { return 2 },
+			func(_ context.Context, offset int) (int64, []int, error) {
+				mu.Lock()
+				requests++
+				mu.Unlock()
+				var items []int
+				for i := offset; i < min(offset+100, tc.size); i++ {
+					items = append(items, i)
+				}
+				return int64(tc.total), items, nil
+			}, func(page []int) (bool, error) { return len(page) > 0 && page[len(page)-1] < tc.wanted-1, nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, v := range got.Items {
+			if v < tc.wanted {
+				n++
+			}
+		}
+		if n != tc.wantedItems {
+			t.Errorf("%s: %d wanted items read, want %d", tc.name, n, tc.wantedItems)
+		}
+		if requests > tc.requests {
+			t.Errorf("%s: %d requests, want at most %d", tc.name, requests, tc.requests)
+		}
+	}
+}

@@ -24,6 +24,12 @@ var (
 )
 
 // hssNarrowing names the arguments that make a read smaller.
+// enterpriseProjectDescription describes enterprise_project_id, the same in
+// every data source that reads HSS.
+const enterpriseProjectDescription = "HSS enterprise project to read (default: every enterprise project the credentials may " +
+	"read, sent as `all_granted_eps`; an account that refuses it, as one without enterprise projects may, is read again " +
+	"without it, once per provider, with a warning). `0` is the default enterprise project only."
+
 const hssNarrowing = "a shorter range (last_days, or begin_time and end_time), the server-side filters host_name, host_ip, " +
 	"private_ip, handle_status or enterprise_project_id, or severities"
 
@@ -67,8 +73,7 @@ func (d *hssAppWhitelistEventsDataSource) Schema(_ context.Context, _ datasource
 			},
 			"enterprise_project_id": schema.StringAttribute{
 				Optional: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 256)},
-				Description: "Enterprise project to read; `all_granted_eps` reads all the caller may see " +
-					"(default: the API's, `0`, the default enterprise project).",
+				Description: enterpriseProjectDescription,
 			},
 			"last_days": lastDaysAttribute("Read the events of the last 1 to 30 days before the read starts, sent as `begin_time`/`end_time` " +
 				"windows of at most 2 days (never as the API's `last_days`, which its reference and SDK leave in doubt). " +
@@ -275,6 +280,7 @@ func (d *hssAppWhitelistEventsDataSource) Read(ctx context.Context, req datasour
 	q := huaweicloud.Query{
 		Target:              client.Resolve(huaweicloud.Target{Region: model.Region.ValueString(), ProjectID: model.ProjectID.ValueString()}),
 		EnterpriseProjectID: model.EnterpriseProjectID.ValueStringPointer(),
+		AllProjects:         client.AllProjects(),
 		HostName:            model.HostName.ValueStringPointer(),
 		HostIP:              model.HostIP.ValueStringPointer(),
 		PrivateIP:           model.PrivateIP.ValueStringPointer(),

@@ -243,7 +243,7 @@ func checkWindows(reqs []localcloud.Request, b, e int64, count int) error {
 		if w[0] != next || w[1]-w[0] > (48*time.Hour).Milliseconds() {
 			return fmt.Errorf("windows %v do not tile the range from %d", list, b)
 		}
-		next = w[1] + 1
+		next = w[1] // consecutive windows share their boundary millisecond
 	}
 	if list[len(list)-1][1] != e {
 		return fmt.Errorf("the last window ends at %d, not %d", list[len(list)-1][1], e)
@@ -375,17 +375,18 @@ func TestAccHSSInvalidArguments(t *testing.T) {
 }
 
 // The windows unit test lives beside the acceptance tests so the boundary
-// rule is stated once, in numbers.
+// rule is stated once, in numbers: consecutive windows share their boundary
+// millisecond, since the reference does not say whether end_time is inclusive.
 func TestWindowsBoundaries(t *testing.T) {
 	begin := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	ms := func(d time.Duration) int64 { return begin.Add(d).UnixMilli() }
 	got := huaweicloud.Windows(begin, begin.Add(9*24*time.Hour))
 	want := []huaweicloud.Window{
 		{BeginMs: ms(0), EndMs: ms(48 * time.Hour)},
-		{BeginMs: ms(48*time.Hour) + 1, EndMs: ms(96*time.Hour) + 1},
-		{BeginMs: ms(96*time.Hour) + 2, EndMs: ms(144*time.Hour) + 2},
-		{BeginMs: ms(144*time.Hour) + 3, EndMs: ms(192*time.Hour) + 3},
-		{BeginMs: ms(192*time.Hour) + 4, EndMs: ms(216 * time.Hour)},
+		{BeginMs: ms(48 * time.Hour), EndMs: ms(96 * time.Hour)},
+		{BeginMs: ms(96 * time.Hour), EndMs: ms(144 * time.Hour)},
+		{BeginMs: ms(144 * time.Hour), EndMs: ms(192 * time.Hour)},
+		{BeginMs: ms(192 * time.Hour), EndMs: ms(216 * time.Hour)},
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("Windows = %v, want %v", got, want)

@@ -68,6 +68,10 @@ func (d *processEventsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				Description: "Clouds to read: `tencentcloud`, `huaweicloud` (default: every cloud the provider configures). " +
 					"Naming a cloud the provider does not configure is an error.",
 			},
+			"enterprise_project_id": schema.StringAttribute{
+				Optional: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 256)},
+				Description: enterpriseProjectDescription,
+			},
 			"last_days": lastDaysAttribute("Events of the last 1 to 30 days. Exactly one of `last_days` or `begin_time` + " +
 				"`end_time` is required."),
 			"begin_time": rfc3339Attribute("Start of the range, inclusive, an RFC 3339 time such as `2026-11-01T00:00:00Z`. " +
@@ -167,7 +171,7 @@ func (d *processEventsDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	readTencent, readHuawei := d.cloudsToRead(model.Clouds, &resp.Diagnostics)
+	readTencent, readHuawei := d.cloudsToRead(model.Clouds, model.EnterpriseProjectID, &resp.Diagnostics)
 	r := readTimeRange(model.LastDays, model.BeginTime, model.EndTime, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -282,7 +286,7 @@ type cloudRead func(ctx context.Context, r timeRange, statuses []types.String, k
 
 // cloudsToRead returns a read for each cloud to read: those named, or every
 // configured one; a diagnostic for a named cloud that is not configured.
-func (d *processEventsDataSource) cloudsToRead(named []types.String, diags *diag.Diagnostics) (tencent, huawei cloudRead) {
+func (d *processEventsDataSource) cloudsToRead(named []types.String, enterpriseProject types.String, diags *diag.Diagnostics) (tencent, huawei cloudRead) {
 	want := map[string]bool{}
 	for _, c := range named {
 		want[c.ValueString()] = true
@@ -315,7 +319,7 @@ func (d *processEventsDataSource) cloudsToRead(named []types.String, diags *diag
 	if want[cloudHuawei] {
 		if client, _, ok := d.data.huaweiRead(context.Background(), diags); ok {
 			huawei = func(ctx context.Context, r timeRange, statuses []types.String, keep keepPage, _ func(int)) ([]processKeptEvent, []paging.Warning, error) {
-				return readHSSProcessEvents(d.data.logContext(ctx), client, r, statuses, keep)
+				return readHSSProcessEvents(d.data.logContext(ctx), client, enterpriseProject.ValueStringPointer(), r, statuses, keep)
 			}
 		}
 	}
@@ -374,9 +378,11 @@ func readTCSSProcessEvents(ctx context.Context, client tencentcloud.API, region 
 
 // readHSSProcessEvents reads the HSS events of the range through the reader
 // of cwpp_hss_app_whitelist_events, with handle_status when statuses allows.
-func readHSSProcessEvents(ctx context.Context, client *huaweicloud.Client, r timeRange, statuses []types.String, keep keepPage,
+func readHSSProcessEvents(ctx context.Context, client *huaweicloud.Client, enterpriseProject *string, r timeRange, statuses []types.String,
+	keep keepPage,
 ) ([]processKeptEvent, []paging.Warning, error) {
-	q := huaweicloud.Query{Target: client.Resolve(huaweicloud.Target{}), LastDays: r.LastDays, Begin: r.Begin, End: r.End}
+	q := huaweicloud.Query{Target: client.Resolve(huaweicloud.Target{}), LastDays: r.LastDays, Begin: r.Begin, End: r.End,
+		EnterpriseProjectID: enterpriseProject, AllProjects: client.AllProjects()}
 	if native := nativeStatuses(hssStatusOf, statuses); len(statuses) > 0 {
 		switch len(native) {
 		case 0:

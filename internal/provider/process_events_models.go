@@ -33,15 +33,17 @@ var (
 )
 
 type processEventsModel struct {
-	Clouds     []types.String       `tfsdk:"clouds"`
-	LastDays   types.Number         `tfsdk:"last_days"`
-	BeginTime  types.String         `tfsdk:"begin_time"`
-	EndTime    types.String         `tfsdk:"end_time"`
-	Severities []types.String       `tfsdk:"severities"`
-	Statuses   []types.String       `tfsdk:"statuses"`
-	MaxResults types.Int64          `tfsdk:"max_results"`
-	Summary    *processSummaryModel `tfsdk:"summary"`
-	Events     []processEventModel  `tfsdk:"events"`
+	Clouds     []types.String `tfsdk:"clouds"`
+	LastDays   types.Number   `tfsdk:"last_days"`
+	BeginTime  types.String   `tfsdk:"begin_time"`
+	EndTime    types.String   `tfsdk:"end_time"`
+	Severities []types.String `tfsdk:"severities"`
+	Statuses   []types.String `tfsdk:"statuses"`
+	MaxResults types.Int64    `tfsdk:"max_results"`
+	// EnterpriseProjectID is HSS's.
+	EnterpriseProjectID types.String         `tfsdk:"enterprise_project_id"`
+	Summary             *processSummaryModel `tfsdk:"summary"`
+	Events              []processEventModel  `tfsdk:"events"`
 }
 
 type processSummaryModel struct {

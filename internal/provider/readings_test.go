@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/localcloud"
 )
@@ -21,6 +22,7 @@ import (
 type readingCase struct {
 	alias    string
 	readings localcloud.Readings
+	projects int                 // HSS enterprise projects the events are spread over
 	warnings map[string][]string // data source name -> warning summaries
 }
 
@@ -28,6 +30,7 @@ const (
 	warnBy        = "TCSS did not honour By = FoundTime"
 	warnStatus    = "TCSS did not apply the filter Status"
 	warnPrivateIP = "HSS did not apply the filter private_ip"
+	warnProjects  = "HSS read the default enterprise project only"
 )
 
 var readingCases = []readingCase{
@@ -42,11 +45,18 @@ var readingCases = []readingCase{
 	{alias: "private_ip_ignored", readings: localcloud.Readings{HSSPrivateIPIgnored: true},
 		warnings: map[string][]string{"private": {warnPrivateIP}}},
 	{alias: "host_in_resource", readings: localcloud.Readings{HSSHostFieldsInResourceInfo: true}},
+	// Issue 30: every enterprise project by default, totals that understate
+	// the list, end_time read as exclusive.
+	{alias: "projects", projects: 3},
+	{alias: "projects_refused", readings: localcloud.Readings{HSSAllProjectsRefused: true},
+		warnings: map[string][]string{"filtered": {warnProjects}, "private": {warnProjects}, "range": {warnProjects}, "all": {warnProjects}, "reference": {warnProjects}, "device": {warnProjects}}},
+	{alias: "totals_capped", readings: localcloud.Readings{TCSSTotalCap: 150, HSSTotalCap: 150}}, // HSS windows hold about 213 events,
+	{alias: "end_exclusive", readings: localcloud.Readings{HSSEndTimeExclusive: true}},
 }
 
 // readingsConfig reads the same data sources through one provider alias
 // per local cloud, and outputs what each returned.
-func readingsConfig(servers map[string]*localcloud.Server) string {
+func readingsConfig(servers map[string]*localcloud.Server, rangeBegin, rangeEnd string) string {
 	var b strings.Builder
 	b.WriteString(requiredProviders)
 	for _, c := range readingCases {
@@ -79,9 +89,14 @@ data "cwpp_hss_app_whitelist_events" "private_%[1]s" {
   last_days  = 7
   private_ip = %[3]q
 }
+data "cwpp_hss_app_whitelist_events" "range_%[1]s" {
+  provider   = cwpp.%[1]s
+  begin_time = %[4]q
+  end_time   = %[5]q
+}
 data "cwpp_process_events" "all_%[1]s" {
   provider  = cwpp.%[1]s
-  last_days = 7
+  last_days = 2
 }
 data "cwpp_hss_app_whitelist_events" "reference_%[1]s" {
   provider   = cwpp.%[1]s
@@ -89,7 +104,7 @@ data "cwpp_hss_app_whitelist_events" "reference_%[1]s" {
   end_time   = "2024-11-13T00:00:00Z"
   host_name  = "ecs-hce"
 }
-data "cwpp_process_events" "reference_%[1]s" {
+data "cwpp_process_events" "device_%[1]s" {
   provider   = cwpp.%[1]s
   clouds     = ["huaweicloud"]
   begin_time = "2024-11-11T00:00:00Z"
@@ -103,14 +118,15 @@ output "%[1]s" {
     counts   = [data.cwpp_tcss_abnormal_processes.ranged_%[1]s.matched_count, data.cwpp_tcss_abnormal_processes.undealt_%[1]s.matched_count, data.cwpp_tcss_abnormal_processes.whole_%[1]s.matched_count]
     filtered = sort(data.cwpp_hss_app_whitelist_events.filtered_%[1]s.events[*].event_id)
     private  = sort(data.cwpp_hss_app_whitelist_events.private_%[1]s.events[*].event_id)
+    range    = sort(data.cwpp_hss_app_whitelist_events.range_%[1]s.events[*].event_id)
     by_host  = [data.cwpp_hss_app_whitelist_events.filtered_%[1]s.summary.by_host_name, data.cwpp_hss_app_whitelist_events.private_%[1]s.summary.by_host_name]
     all      = sort([for e in data.cwpp_process_events.all_%[1]s.events : "${e.cloud}/${e.event_id}"])
     hosts    = data.cwpp_process_events.all_%[1]s.summary.by_cloud
     reference_hosts  = data.cwpp_hss_app_whitelist_events.reference_%[1]s.summary.by_host_name
-    reference_device = [for e in data.cwpp_process_events.reference_%[1]s.events : e.device]
+    reference_device = [for e in data.cwpp_process_events.device_%[1]s.events : e.device]
   }
 }
-`, a, localcloud.HSSGeneratedPrivateIP(0), localcloud.HSSGeneratedPrivateIP(2))
+`, a, localcloud.HSSGeneratedPrivateIP(0), localcloud.HSSGeneratedPrivateIP(2), rangeBegin, rangeEnd)
 	}
 	return b.String()
 }
@@ -124,10 +140,12 @@ func TestAccEveryReading(t *testing.T) {
 	servers := map[string]*localcloud.Server{}
 	for _, c := range readingCases {
 		servers[c.alias] = localcloud.StartForTest(t, localcloud.Config{
-			TCSSEvents: 1000, HSSEvents: 400, TencentQuota: -1, Readings: c.readings,
+			TCSSEvents: 1000, HSSEvents: 3200, TencentQuota: -1, Readings: c.readings, HSSEnterpriseProjects: c.projects,
 		})
 	}
-	mainTF := readingsConfig(servers)
+	// An HSS range of 3 windows, fixed so that every server is read alike.
+	now := time.Now().UTC().Truncate(time.Second)
+	mainTF := readingsConfig(servers, now.Add(-5*24*time.Hour).Format(time.RFC3339), now.Add(-24*time.Hour).Format(time.RFC3339))
 	dir, env := cliWorkdir(t, mainTF)
 	warnings, outputs := planJSON(t, dir, env, mainTF)
 
@@ -139,7 +157,7 @@ func TestAccEveryReading(t *testing.T) {
 		}
 	}
 	plain := outputs["plain"]
-	for _, key := range []string{"ranged", "undealt", "whole", "filtered", "private", "all"} {
+	for _, key := range []string{"ranged", "undealt", "whole", "filtered", "private", "range", "all"} {
 		if n := len(plain[key].([]any)); n == 0 {
 			t.Fatalf("plain reading: %s is empty: the comparison would prove nothing", key)
 		}
@@ -169,7 +187,7 @@ func TestAccEveryReading(t *testing.T) {
 		if want := map[string]any{"ecs-hce": float64(1)}; !reflect.DeepEqual(got["reference_hosts"], want) {
 			t.Errorf("%s: by_host_name of the reference event is %v, want %v", c.alias, got["reference_hosts"], want)
 		}
-		for _, name := range []string{"ranged", "undealt", "whole", "filtered", "private", "all", "reference"} {
+		for _, name := range []string{"ranged", "undealt", "whole", "filtered", "private", "range", "all", "reference", "device"} {
 			addr := name + "_" + c.alias
 			if want := c.warnings[name]; !slices.Equal(warnings[addr], want) {
 				t.Errorf("%s: warnings %q, want %q", addr, warnings[addr], want)
@@ -216,14 +234,17 @@ func difference(got, want any) string {
 	if !gok || !wok {
 		return fmt.Sprintf("got %v, want %v", got, want)
 	}
+	contains := func(list []any, x any) bool {
+		return slices.ContainsFunc(list, func(y any) bool { return reflect.DeepEqual(x, y) })
+	}
 	var extra, missing []any
 	for _, x := range g {
-		if !slices.Contains(w, x) {
+		if !contains(w, x) {
 			extra = append(extra, x)
 		}
 	}
 	for _, x := range w {
-		if !slices.Contains(g, x) {
+		if !contains(g, x) {
 			missing = append(missing, x)
 		}
 	}
