@@ -102,7 +102,8 @@ func (d *tcssAbnormalProcessesDataSource) Schema(_ context.Context, _ datasource
 			"total_count": schema.Int64Attribute{
 				Computed: true,
 				Description: "How many events the API reported for the query (its `status` and `filter`s): the whole list's count, " +
-					"whatever the time range, before `rule_levels` and `max_results`. See `matched_count`.",
+					"whatever the time range, before `rule_levels` and `max_results`. See `matched_count`. A claim, not a bound: the read " +
+					"goes on while pages come back full.",
 			},
 			"matched_count": schema.Int64Attribute{
 				Computed: true,
