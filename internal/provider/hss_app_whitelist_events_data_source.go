@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -75,9 +74,9 @@ func (d *hssAppWhitelistEventsDataSource) Schema(_ context.Context, _ datasource
 				Optional: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 256)},
 				Description: enterpriseProjectDescription,
 			},
-			"last_days": lastDaysAttribute("Read the events of the last 1 to 30 days before the read starts, sent as `begin_time`/`end_time` " +
-				"windows of at most 2 days (never as the API's `last_days`, which its reference and SDK leave in doubt). " +
-				"Exactly one of `last_days` or `begin_time` + `end_time` is required."),
+			"last_days": lastDaysAttribute("Read the events of the last 1 to 30 days before the read starts, sent as `begin_time`/`end_time` "+
+				"windows of at most 2 days (never as the API's `last_days`, which its reference and SDK leave in doubt). "+
+				"Exactly one of `last_days` or `begin_time` + `end_time` is required.", true),
 			"begin_time": rfc3339Attribute("Start of the range, inclusive, an RFC 3339 time such as `2026-11-01T00:00:00Z`. " +
 				"Requires `end_time`. A range may be of any length. For a range relative to now, use `plantimestamp()`, " +
 				"known at plan, not `timestamp()`, which is unknown until apply and defers the read to it."),
@@ -103,12 +102,9 @@ func (d *hssAppWhitelistEventsDataSource) Schema(_ context.Context, _ datasource
 				Description: "Only events of these severities: `Security`, `Low`, `Medium`, `High`, `Critical`. " +
 					"Filtered by the provider; `total_num` is not affected.",
 			},
-			"max_results": schema.Int64Attribute{
-				Optional: true, Validators: []validator.Int64{int64validator.AtLeast(0)},
-				Description: "Keep at most this many events, the newest; a warning says when the list was cut (default: all). " +
-					"`0` keeps no events, only `summary`, without a warning: a policy can count any number of events " +
-					"without holding them in Terraform's state.",
-			},
+			"max_results": maxResultsAttribute("Keep at most this many events, the newest; a warning says when the list was cut (default: all). " +
+				"`0` keeps no events, only `summary`, without a warning: a policy can count any number of events " +
+				"without holding them in Terraform's state."),
 			"summary": schema.SingleNestedAttribute{
 				Computed: true,
 				Description: "Counts over every event that matched: after `severities`, before `max_results`. " +
@@ -298,10 +294,10 @@ func (d *hssAppWhitelistEventsDataSource) Read(ctx context.Context, req datasour
 	// Under the protocol server, each page is encoded as state as it arrives;
 	// on the framework's own path, it is kept as models.
 	list := encodedListFrom(ctx)
-	budget := newStateBudget(model.MaxResults)
+	budget := newStateBudget(maxResultsOf(model.MaxResults))
 	var keep huaweicloud.Keep[hssKeptEvent] = keepHSSEventModels
 	switch {
-	case !model.MaxResults.IsNull() && model.MaxResults.ValueInt64() == 0:
+	case maxResultsOf(model.MaxResults).ValueInt64() == 0 && !model.MaxResults.IsNull():
 		keep = keepHSSEventSummaries
 	case list != nil:
 		keep = keepHSSEventsEncoded(budget, model.Severities)
@@ -322,7 +318,7 @@ func (d *hssAppWhitelistEventsDataSource) Read(ctx context.Context, req datasour
 
 	events := keepMatching(result.Events, model.Severities, func(e *hssKeptEvent) *string { return e.severity })
 	model.Summary = summarizeHSSEvents(events)
-	events = cutToMaxResults(events, model.MaxResults, "newest", &resp.Diagnostics)
+	events = cutToMaxResults(events, maxResultsOf(model.MaxResults), "newest", &resp.Diagnostics)
 	model.TotalNum = types.Int64Value(result.TotalNum)
 	elements := hssListElements(events)
 	if addStateTooLarge(&resp.Diagnostics, budget.check(len(elements), encodedSize(elements)), hssNarrowing, "newest") {

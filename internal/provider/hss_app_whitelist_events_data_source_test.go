@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -318,17 +317,19 @@ func TestAccHSSFilters(t *testing.T) {
 func TestAccHSSInvalidArguments(t *testing.T) {
 	srv := localcloud.StartForTest(t, localcloud.Config{HSSEvents: 10})
 	arguments := []struct{ name, body, want string }{
-		{"no time range", `host_name = "web-1"`, `(?s)Exactly one of these attributes must be configured: \[last_days,begin_time\]`},
+		{"no time range", `host_name = "web-1"`, `(?s)Missing time range.*A time range is either last_days \(such as last_days = 7, the last 7 days\) or begin_time and end_time.*set one of them`},
 		{"last_days and a range", `
   last_days  = 3
   begin_time = "2026-01-01T00:00:00Z"
-  end_time   = "2026-01-02T00:00:00Z"`, `(?s)Invalid Attribute Combination.*last_days.*begin_time`},
+  end_time   = "2026-01-02T00:00:00Z"`, `(?s)Two time ranges.*A time range is either last_days.*not both: remove last_days, or begin_time and end_time`},
 		{"begin without end", `begin_time = "2026-01-01T00:00:00Z"`, `(?s)must be configured together: \[begin_time,end_time\]`},
 		{"end without begin", `end_time = "2026-01-01T00:00:00Z"`, `(?s)must be configured together: \[begin_time,end_time\]`},
 		{"last_days with end only", `
   last_days = 3
-  end_time  = "2026-01-02T00:00:00Z"`, `(?s)Invalid Attribute Combination`},
-		{"last_days zero", `last_days = 0`, `(?s)Invalid last_days.*from 1 to 30 days.*got 0`},
+  end_time  = "2026-01-02T00:00:00Z"`, `(?s)Two time ranges`},
+		{"last_days zero", `last_days = 0`, `(?s)Invalid last_days.*last_days must be at least 1: a whole number of days from 1 to 30, such as 7; got 0\.`},
+		{"last_days negative", `last_days = -3`, `(?s)Invalid last_days.*last_days must be at least 1.*got -3\.`},
+		{"max_results past int64", "last_days = 1\n  max_results = 1e30", `(?s)Invalid max_results.*max_results must be a whole number from 0 to 9223372036854775807, such as 1000 \(0 keeps only summary\); got 1e\+30\.`},
 		{"last_days 31", `last_days = 31`, `(?s)Invalid last_days.*from 1 to 30 days.*got 31`},
 		{"begin not RFC 3339", `
   begin_time = "2026-01-01 00:00:00"
@@ -353,7 +354,7 @@ func TestAccHSSInvalidArguments(t *testing.T) {
   severities = []`, `(?s)severities.*at least 1`},
 		{"max_results negative", `
   last_days   = 3
-  max_results = -1`, `(?s)max_results.*at least 0`},
+  max_results = -1`, `(?s)Invalid max_results.*got -1\.`},
 		{"empty host_name", `
   last_days = 3
   host_name = ""`, `(?s)host_name.*length must be between 1 and 256`},
@@ -369,7 +370,7 @@ func TestAccHSSInvalidArguments(t *testing.T) {
 	}
 	var cases []planErrorCase
 	for _, tc := range arguments {
-		cases = append(cases, planErrorCase{tc.name, hssConfig(srv, tc.body), regexp.MustCompile(tc.want)})
+		cases = append(cases, planErrorCase{tc.name, hssConfig(srv, tc.body), wrapped(tc.want)})
 	}
 	expectPlanErrors(t, srv, cases)
 }

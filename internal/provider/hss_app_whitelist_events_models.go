@@ -22,7 +22,7 @@ type hssEventsModel struct {
 	PrivateIP           types.String     `tfsdk:"private_ip"`
 	HandleStatus        types.String     `tfsdk:"handle_status"`
 	Severities          []types.String   `tfsdk:"severities"`
-	MaxResults          types.Int64      `tfsdk:"max_results"`
+	MaxResults          types.Number     `tfsdk:"max_results"`
 	TotalNum            types.Int64      `tfsdk:"total_num"`
 	Summary             *hssSummaryModel `tfsdk:"summary"`
 	// Events is nil under the protocol server, which encodes the list itself

@@ -48,6 +48,9 @@ func TestAccMessagesOneDiagnostic(t *testing.T) {
 	for _, tc := range []struct{ body, summary string }{
 		{"begin_time = \"2026-11-30 00:00:00\"\n  end_time = \"2026-11-30T10:00:00Z\"", "Invalid begin_time"},
 		{"last_days = 1.5", "Invalid last_days"},
+		{"last_days = 0", "Invalid last_days"},
+		{"last_days = 3\n  begin_time = \"2026-11-30T00:00:00Z\"\n  end_time = \"2026-11-30T10:00:00Z\"", "Two time ranges"},
+		{"last_days = 3\n  max_results = 1e30", "Invalid max_results"},
 	} {
 		dir, env := cliWorkdir(t, requiredProviders+"data \"cwpp_hss_app_whitelist_events\" \"test\" {\n  "+tc.body+"\n}\n")
 		out, _ := run(t, dir, env, os.Getenv("TF_ACC_TERRAFORM_PATH"), "validate", "-json")

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -72,8 +71,8 @@ func (d *processEventsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				Optional: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 256)},
 				Description: enterpriseProjectDescription,
 			},
-			"last_days": lastDaysAttribute("Events of the last 1 to 30 days. Exactly one of `last_days` or `begin_time` + " +
-				"`end_time` is required."),
+			"last_days": lastDaysAttribute("Events of the last 1 to 30 days. Exactly one of `last_days` or `begin_time` + "+
+				"`end_time` is required.", true),
 			"begin_time": rfc3339Attribute("Start of the range, inclusive, an RFC 3339 time such as `2026-11-01T00:00:00Z`. " +
 				"Requires `end_time`. For a range relative to now, use `plantimestamp()`, known at plan."),
 			"end_time": rfc3339Attribute("End of the range, inclusive, an RFC 3339 time after `begin_time`."),
@@ -95,11 +94,8 @@ func (d *processEventsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 					"clouds as their own filters where they have one (TCSS `Status` for one status, HSS `handle_status` " +
 					"for `new` or `resolved` alone; HSS events are never `suppressed`).",
 			},
-			"max_results": schema.Int64Attribute{
-				Optional: true, Validators: []validator.Int64{int64validator.AtLeast(0)},
-				Description: "Keep at most this many events, the newest; a warning says when the list was cut (default: all). " +
-					"`0` keeps no events, only `summary`.",
-			},
+			"max_results": maxResultsAttribute("Keep at most this many events, the newest; a warning says when the list was cut (default: all). " +
+				"`0` keeps no events, only `summary`."),
 			"summary": object("Counts over every event that matched, before `max_results`.", map[string]schema.Attribute{
 				"by_cloud":    counts("Events per `cloud`."),
 				"by_severity": counts("Events per normalized `severity`."),
@@ -177,9 +173,9 @@ func (d *processEventsDataSource) Read(ctx context.Context, req datasource.ReadR
 		return
 	}
 	severities, statuses := matcher(model.Severities), matcher(model.Statuses)
-	summaryOnly := !model.MaxResults.IsNull() && model.MaxResults.ValueInt64() == 0
+	summaryOnly := maxResultsOf(model.MaxResults).ValueInt64() == 0 && !model.MaxResults.IsNull()
 	encoded := encodedListFrom(ctx)
-	budget := newStateBudget(model.MaxResults)
+	budget := newStateBudget(maxResultsOf(model.MaxResults))
 
 	// keepMapped keeps a page's mapped events and their list elements,
 	// counted against the budget of list (a page's window).
@@ -264,7 +260,7 @@ func (d *processEventsDataSource) Read(ctx context.Context, req datasource.ReadR
 	addReadWarnings(&resp.Diagnostics, readWarnings)
 	logging.Info(ctx, "read process events", map[string]any{"events": len(events), "elapsed": time.Since(started).String()})
 	model.Summary = summarizeProcessEvents(events)
-	events = cutToMaxResults(events, model.MaxResults, "newest", &resp.Diagnostics)
+	events = cutToMaxResults(events, maxResultsOf(model.MaxResults), "newest", &resp.Diagnostics)
 	elements := make([]listElement[processEventModel], len(events))
 	for i := range events {
 		elements[i] = events[i].listElement

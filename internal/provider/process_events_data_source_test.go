@@ -202,7 +202,7 @@ func TestAccProcessEventsInvalid(t *testing.T) {
 	clearProviderEnv(t)
 	cases := []planErrorCase{
 		{"unknown cloud", processConfig(srv, "last_days = 1\n  clouds = [\"aws\"]"), regexp.MustCompile(`(?s)clouds.*value must be one of`)},
-		{"no range", processConfig(srv, ""), regexp.MustCompile(`(?s)Exactly one of these attributes must be configured: \[last_days,begin_time\]`)},
+		{"no range", processConfig(srv, ""), regexp.MustCompile(`(?s)Missing time range`)},
 		{"bad severity", processConfig(srv, "last_days = 1\n  severities = [\"High\"]"), regexp.MustCompile(`(?s)severities.*value must be one of`)},
 		{"bad status", processConfig(srv, "last_days = 1\n  statuses = [\"unhandled\"]"), regexp.MustCompile(`(?s)statuses.*value must be one of`)},
 		{"unconfigured cloud named", huaweiOnly + "data \"cwpp_process_events\" \"test\" {\n  last_days = 1\n  clouds = [\"tencentcloud\"]\n}",

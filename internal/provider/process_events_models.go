@@ -39,7 +39,7 @@ type processEventsModel struct {
 	EndTime    types.String   `tfsdk:"end_time"`
 	Severities []types.String `tfsdk:"severities"`
 	Statuses   []types.String `tfsdk:"statuses"`
-	MaxResults types.Int64    `tfsdk:"max_results"`
+	MaxResults types.Number   `tfsdk:"max_results"`
 	// EnterpriseProjectID is HSS's.
 	EnterpriseProjectID types.String         `tfsdk:"enterprise_project_id"`
 	Summary             *processSummaryModel `tfsdk:"summary"`

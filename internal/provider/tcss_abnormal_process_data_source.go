@@ -143,7 +143,7 @@ func (d *tcssAbnormalProcessDataSource) Schema(_ context.Context, _ datasource.S
 			"DescribeAbnormalProcessDetail (version 2020-11-01). Fields the API leaves out are null.",
 		Attributes: map[string]schema.Attribute{
 			"event_id": schema.StringAttribute{
-				Required: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Required: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1), trimmedValidator{}},
 				Description: "Unique id of the event.",
 			},
 			"region": schema.StringAttribute{

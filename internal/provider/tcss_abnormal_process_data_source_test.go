@@ -186,6 +186,7 @@ func TestAccTCSSAbnormalProcessInvalidArguments(t *testing.T) {
 	cases := []struct{ name, body, want string }{
 		{"empty event_id", `event_id = ""`, `(?s)event_id.*string length must be at least 1`},
 		{"missing event_id", `region = "ap-guangzhou"`, `(?s)The argument "event_id" is required`},
+		{"event_id with spaces", `event_id = " 5202566 "`, `(?s)Invalid event_id.*event_id has spaces around it: got " 5202566 "; use "5202566"\.`},
 		{"empty region", `event_id = "5202566"` + "\n" + `region = ""`, `(?s)region.*string length must be at least 1`},
 		{"unknown argument", `event_id = "5202566"` + "\n" + `event = "x"`, `(?s)Unsupported argument`},
 	}

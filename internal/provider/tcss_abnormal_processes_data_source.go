@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -77,10 +76,10 @@ func (d *tcssAbnormalProcessesDataSource) Schema(_ context.Context, _ datasource
 				Optional: true, Validators: []validator.String{stringvalidator.OneOf("asc", "desc")},
 				Description: "`asc` or `desc`, sent to the API as `Order` (default: the API's). With a time range, only `desc`.",
 			},
-			"last_days": lastDaysAttribute("Only events found in the last 1 to 30 days, by `found_time` read in " +
-				"`tencentcloud.time_zone`. Optional; without `last_days` or `begin_time` + `end_time`, the whole list. With a range " +
-				"the list is read newest first and paging stops at the first page that reaches past the range's start; every page's " +
-				"order is checked, and if the service does not keep it (or refuses `By`) every page is read instead, with a warning."),
+			"last_days": lastDaysAttribute("Only events found in the last 1 to 30 days, by `found_time` read in "+
+				"`tencentcloud.time_zone`. Optional; without `last_days` or `begin_time` + `end_time`, the whole list. With a range "+
+				"the list is read newest first and paging stops at the first page that reaches past the range's start; every page's "+
+				"order is checked, and if the service does not keep it (or refuses `By`) every page is read instead, with a warning.", false),
 			"begin_time": rfc3339Attribute("Only events found at or after this RFC 3339 time, such as `2026-11-01T00:00:00Z`. " +
 				"Requires `end_time`; conflicts with `last_days`. For a range relative to now use `plantimestamp()`, known at " +
 				"plan, not `timestamp()`, which defers the read to apply."),
@@ -94,11 +93,8 @@ func (d *tcssAbnormalProcessesDataSource) Schema(_ context.Context, _ datasource
 				Description: "Only events whose matched rule has one of these levels: " + tcssRuleLevelWords + ". " +
 					"Filtered by the provider; `total_count` is not affected.",
 			},
-			"max_results": schema.Int64Attribute{
-				Optional: true, Validators: []validator.Int64{int64validator.AtLeast(0)},
-				Description: "Keep at most this many events, the first in the list's order; a warning says when the list " +
-					"was cut (default: all). `0` keeps no events, only `summary`, without a warning.",
-			},
+			"max_results": maxResultsAttribute("Keep at most this many events, the first in the list's order; a warning says when the list " +
+				"was cut (default: all). `0` keeps no events, only `summary`, without a warning."),
 			"total_count": schema.Int64Attribute{
 				Computed: true,
 				Description: "How many events the API reported for the query (its `status` and `filter`s): the whole list's count, " +
@@ -272,9 +268,9 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 	q := tencentcloud.ListQuery{Region: region, Request: tcssListRequest(&model), Range: tcssRangeOf(r, time.Now()), Zone: d.data.tencentZone}
 
 	list := encodedListFrom(ctx)
-	budget := newStateBudget(model.MaxResults)
+	budget := newStateBudget(maxResultsOf(model.MaxResults))
 	wanted := matcher(model.RuleLevels)
-	summaryOnly := !model.MaxResults.IsNull() && model.MaxResults.ValueInt64() == 0
+	summaryOnly := maxResultsOf(model.MaxResults).ValueInt64() == 0 && !model.MaxResults.IsNull()
 	var times *tcssTimes
 	newKeep := func() tencentcloud.Keep[tcssKeptEvent] {
 		budget.restart(0)
@@ -316,7 +312,7 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 	events = keepMatching(events, model.RuleLevels, func(e *tcssKeptEvent) *string { return e.level })
 	model.Summary = summarizeTCSSEvents(events)
 	model.MatchedCount = types.Int64Value(int64(len(events)))
-	events = cutToMaxResults(events, model.MaxResults, "first", &resp.Diagnostics)
+	events = cutToMaxResults(events, maxResultsOf(model.MaxResults), "first", &resp.Diagnostics)
 	model.TotalCount = types.Int64Value(result.Total)
 	times.warn(&resp.Diagnostics)
 	elements := make([]listElement[tcssListEventModel], len(events))

@@ -14,7 +14,7 @@ type tcssAbnormalProcessesModel struct {
 	OrderBy    types.String      `tfsdk:"order_by"`
 	Order      types.String      `tfsdk:"order"`
 	RuleLevels []types.String    `tfsdk:"rule_levels"`
-	MaxResults types.Int64       `tfsdk:"max_results"`
+	MaxResults types.Number      `tfsdk:"max_results"`
 	LastDays   types.Number      `tfsdk:"last_days"`
 	BeginTime  types.String      `tfsdk:"begin_time"`
 	EndTime    types.String      `tfsdk:"end_time"`

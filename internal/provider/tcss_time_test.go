@@ -144,7 +144,9 @@ func TestAccTCSSTimeInvalid(t *testing.T) {
 	cases := []planErrorCase{
 		{"unknown zone", providerConfig(srv, `time_zone = "Mars/Olympus"`, "") + referenceEventConfig,
 			wrapped(`(?s)Invalid tencentcloud.time_zone.*tencentcloud.time_zone must be an IANA time zone name such as Asia/Shanghai or UTC; got "Mars/Olympus"`)},
-		{"last_days 0", tcssListConfig(srv, `last_days = 0`), wrapped(`(?s)Invalid last_days.*from 1 to 30 days`)},
+		{"last_days 0", tcssListConfig(srv, `last_days = 0`), wrapped(`(?s)Invalid last_days.*last_days must be at least 1: a whole number of days from 1 to 30, such as 7; got 0\.`)},
+		// TCSS sends no time filter: 30 days is the provider's limit, not the API's.
+		{"last_days 45", tcssListConfig(srv, `last_days = 45`), wrapped(`(?s)Invalid last_days.*last_days must be from 1 to 30 days; got 45\. For a longer range`)},
 		{"begin after end", tcssListConfig(srv, "begin_time = \"2026-11-02T00:00:00Z\"\n  end_time = \"2026-11-01T00:00:00Z\""),
 			wrapped(`(?s)Invalid time range.*end_time \(2026-11-01T00:00:00Z\) must be after begin_time`)},
 		{"range with order asc", tcssListConfig(srv, "last_days = 7\n  order = \"asc\""),

@@ -25,15 +25,17 @@ import (
 
 const maxLastDays = 30
 
-func lastDaysAttribute(description string) schema.NumberAttribute {
-	return schema.NumberAttribute{Optional: true, Validators: []validator.Number{lastDaysValidator{}}, Description: description}
+// lastDaysAttribute is last_days; apiLimit says 30 days is the API's limit
+// (HSS) rather than the provider's (TCSS, which sends no time filter).
+func lastDaysAttribute(description string, apiLimit bool) schema.NumberAttribute {
+	return schema.NumberAttribute{Optional: true, Validators: []validator.Number{lastDaysValidator{apiLimit}}, Description: description}
 }
 
 func rfc3339Attribute(description string) schema.StringAttribute {
 	return schema.StringAttribute{Optional: true, Validators: []validator.String{rfc3339Validator{}}, Description: description}
 }
 
-type lastDaysValidator struct{}
+type lastDaysValidator struct{ apiLimit bool }
 
 func (lastDaysValidator) Description(context.Context) string {
 	return fmt.Sprintf("a whole number of days from 1 to %d", maxLastDays)
@@ -41,7 +43,7 @@ func (lastDaysValidator) Description(context.Context) string {
 
 func (v lastDaysValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func (lastDaysValidator) ValidateNumber(_ context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
+func (v lastDaysValidator) ValidateNumber(_ context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
@@ -51,11 +53,18 @@ func (lastDaysValidator) ValidateNumber(_ context.Context, req validator.NumberR
 	case !f.IsInt():
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid last_days",
 			fmt.Sprintf("last_days must be a whole number of days from 1 to %d, such as 7; got %s.", maxLastDays, f.Text('g', -1)))
-	case exact != 0 || days < 1 || days > maxLastDays:
+	case f.Sign() <= 0 || exact == 0 && days < 1:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid last_days",
-			fmt.Sprintf("last_days must be from 1 to %d days (the API's limit); got %s. For a longer range, set begin_time "+
+			fmt.Sprintf("last_days must be at least 1: a whole number of days from 1 to %d, such as 7; got %s.", maxLastDays, f.Text('g', -1)))
+	case exact != 0 || days > maxLastDays:
+		limit := ""
+		if v.apiLimit {
+			limit = " (the API's limit)"
+		}
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid last_days",
+			fmt.Sprintf("last_days must be from 1 to %d days%s; got %s. For a longer range, set begin_time "+
 				"and end_time instead: they take a range of any length, such as begin_time = \"2026-01-01T00:00:00Z\".",
-				maxLastDays, f.Text('g', -1)))
+				maxLastDays, limit, f.Text('g', -1)))
 	}
 }
 
@@ -121,14 +130,10 @@ func readTimeRange(lastDays types.Number, begin, end types.String, diags *diag.D
 // timeRangeValidators are the rules of a range: begin_time and end_time
 // together, not with last_days; required says one of the two forms must be set.
 func timeRangeValidators(required bool) []datasource.ConfigValidator {
-	v := []datasource.ConfigValidator{
+	return []datasource.ConfigValidator{
 		datasourcevalidator.RequiredTogether(path.MatchRoot("begin_time"), path.MatchRoot("end_time")),
-		datasourcevalidator.Conflicting(path.MatchRoot("last_days"), path.MatchRoot("end_time")),
+		timeRangeForms{required: required},
 	}
-	if required {
-		return append(v, datasourcevalidator.ExactlyOneOf(path.MatchRoot("last_days"), path.MatchRoot("begin_time")))
-	}
-	return append(v, datasourcevalidator.Conflicting(path.MatchRoot("last_days"), path.MatchRoot("begin_time")))
 }
 
 // validateTimeOrder checks what the attribute validators cannot: begin before end.
