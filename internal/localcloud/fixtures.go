@@ -24,6 +24,8 @@ type Fixtures struct {
 	tcssEvents  []fixtureItem
 	tcssDetails []fixtureItem // in the order of their ids
 	hssEvents   []fixtureItem
+	// Notes are what loading noticed and worked around, for the user to read.
+	Notes []string
 }
 
 // fixtureItem is one event of a file, decoded with json.Number so that it is
@@ -65,6 +67,7 @@ func LoadFixtures(paths ...string) (*Fixtures, error) {
 		if err := all.add(f); err != nil {
 			return nil, err
 		}
+		all.Notes = append(all.Notes, f.Notes...)
 	}
 	return all, nil
 }
@@ -89,10 +92,15 @@ func ParseFixtures(name string, data []byte) (*Fixtures, error) {
 	dec.UseNumber()
 	var doc any
 	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("%s: not JSON: %w", name, err)
+		return nil, syntaxError(name, data, err)
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("%s: more than one JSON value", name)
+	}
+	if root, ok := doc.(map[string]any); ok {
+		if err := unwrapEnvelopes(root); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	if err := checkFields("", doc, reflect.TypeFor[fixtureFile]()); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -148,6 +156,10 @@ func ParseFixtures(name string, data []byte) (*Fixtures, error) {
 			}
 		}
 	}
+	if err := f.checkValues(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	f.Notes = f.tcssDetailIDNotes()
 	empty := &Fixtures{}
 	if err := empty.add(f); err != nil {
 		return nil, err

@@ -307,7 +307,7 @@ func TestFixturesNowMovesEveryTime(t *testing.T) {
 
 func TestFixturesStrictDecoding(t *testing.T) {
 	cases := []struct{ name, doc, want string }{
-		{"not JSON", `{"tencentcloud": `, `f.json: not JSON: unexpected EOF`},
+		{"not JSON", `{"tencentcloud": `, `f.json:1:18: not JSON: unexpected EOF`},
 		{"a misspelled top key", `{"tencentclod": {}}`, `f.json: unknown field "tencentclod" at the top of the file: did you mean "tencentcloud"?`},
 		{"a misspelled event field", `{"tencentcloud": {"events": [{"Id": "a", "FondTime": "2026-11-30 09:00:00"}]}}`,
 			`f.json: unknown field "FondTime" in tencentcloud.events[0]: did you mean "FoundTime"?`},
