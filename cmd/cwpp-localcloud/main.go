@@ -20,6 +20,8 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"regexp"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -56,7 +58,8 @@ with the provider's environment pointing at it and exits with CMD's status.
 		fs.PrintDefaults()
 	}
 	var fixtures fileList
-	fs.Var(&fixtures, "fixtures", "serve exactly the events of this fixture file, instead of generated ones (repeatable)")
+	fs.Var(&fixtures, "fixtures", "serve exactly the events of this fixture file, instead of generated ones (repeatable); "+
+		"NAME=FILE adds FILE to scenario NAME, served to requests signed with key id NAME (SecretId / AccessKey) and the exported secret")
 	listen := fs.String("listen", "127.0.0.1:0", "loopback address to listen on (port 0: any free port)")
 	tcssEvents := fs.Int("tcss-events", 50, "generated TCSS events (ids evt-00001...), besides the reference example 5202566")
 	hssEvents := fs.Int("hss-events", 500, "generated HSS events over the last 30 days, besides the reference example")
@@ -109,6 +112,7 @@ with the provider's environment pointing at it and exits with CMD's status.
 		return fail("-tcss-time-zone must be an IANA zone such as Asia/Shanghai or UTC, not %q", *zoneName)
 	}
 	cfg.TCSSTimeZone = zone
+	var notes []string
 	if len(fixtures) > 0 {
 		var clash []string
 		fs.Visit(func(f *flag.Flag) {
@@ -119,8 +123,23 @@ with the provider's environment pointing at it and exits with CMD's status.
 		if len(clash) > 0 {
 			return fail("%s cannot be combined with -fixtures: the fixtures are the only events served", strings.Join(clash, " and "))
 		}
-		if cfg.Fixtures, err = localcloud.LoadFixtures(fixtures...); err != nil {
-			return fail("-fixtures: %v", err)
+		files, scenarios := splitScenarios(fixtures)
+		if len(files) > 0 {
+			if cfg.Fixtures, err = localcloud.LoadFixtures(files...); err != nil {
+				return fail("-fixtures: %v", err)
+			}
+			notes = append(notes, cfg.Fixtures.Notes...)
+		} else {
+			cfg.Fixtures = &localcloud.Fixtures{} // the default key ids see an empty account, not generated events
+		}
+		cfg.Scenarios = map[string]*localcloud.Fixtures{}
+		for _, name := range sortedNames(scenarios) {
+			f, err := localcloud.LoadFixtures(scenarios[name]...)
+			if err != nil {
+				return fail("-fixtures %s=...: %v", name, err)
+			}
+			cfg.Scenarios[name] = f
+			notes = append(notes, f.Notes...)
 		}
 	}
 	switch *logFile {
@@ -146,6 +165,9 @@ with the provider's environment pointing at it and exits with CMD's status.
 	if err != nil {
 		return fail("%v", err)
 	}
+	for _, note := range notes {
+		say(stderr, "cwpp-localcloud: -fixtures: %s\n", note)
+	}
 	defer stop(srv)
 	if *latency > 0 || *jitter > 0 {
 		for _, c := range []localcloud.Cloud{localcloud.Tencent, localcloud.Huawei} {
@@ -167,6 +189,32 @@ with the provider's environment pointing at it and exits with CMD's status.
 	}
 	say(stderr, "cwpp-localcloud: local cloud at %s, running %s\n", srv.URL(), strings.Join(command, " "))
 	return runCommand(command, srv.URL(), signals, stderr)
+}
+
+// scenarioArg is NAME=FILE: a key id, then the file.
+var scenarioArg = regexp.MustCompile(`^([A-Za-z0-9_-]{1,64})=(.+)$`)
+
+// splitScenarios sorts -fixtures values into the default scenario's files
+// and each named scenario's.
+func splitScenarios(values []string) (files []string, scenarios map[string][]string) {
+	scenarios = map[string][]string{}
+	for _, v := range values {
+		if m := scenarioArg.FindStringSubmatch(v); m != nil {
+			scenarios[m[1]] = append(scenarios[m[1]], m[2])
+			continue
+		}
+		files = append(files, v)
+	}
+	return files, scenarios
+}
+
+func sortedNames(m map[string][]string) []string {
+	names := make([]string, 0, len(m))
+	for name := range m {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // runCommand runs CMD with the provider's environment, passing on the signals

@@ -139,6 +139,7 @@ func TestCommandNotFound(t *testing.T) {
 
 func TestBadInputStopsBeforeTheCommand(t *testing.T) {
 	bad := write(t, "dirty.json", `{"tencentcloud": {"events": [{"Id": "a", "MatchRuleLvl": "HIGH"}]}}`)
+	high := write(t, "high.json", `{"tencentcloud": {"events": [{"Id": "a", "MatchRuleLevel": "High"}]}}`)
 	cases := []struct {
 		name string
 		args []string
@@ -150,6 +151,12 @@ func TestBadInputStopsBeforeTheCommand(t *testing.T) {
 			`cwpp-localcloud: -hss-events cannot be combined with -fixtures: the fixtures are the only events served`},
 		{"a command without --", nil, `cwpp-localcloud: put -- before the command to run`},
 		{"an unknown zone", []string{"-tcss-time-zone", "Mars/Olympus"}, `cwpp-localcloud: -tcss-time-zone must be an IANA zone`},
+		{"a scenario's bad file", []string{"-fixtures", write(t, "clean.json", fixture), "-fixtures", "dirty=" + bad},
+			`cwpp-localcloud: -fixtures dirty=...: ` + bad + `: unknown field "MatchRuleLvl" in tencentcloud.events[0]: did you mean "MatchRuleLevel"?`},
+		{"a scenario named as a default key id", []string{"-fixtures", "AKIDcwppLocalCloudTencent7f3a9c=" + write(t, "f2.json", fixture)},
+			`cwpp-localcloud: the scenario name "AKIDcwppLocalCloudTencent7f3a9c" is a key id already`},
+		{"a value in the wrong case", []string{"-fixtures", high},
+			`cwpp-localcloud: -fixtures: ` + high + `: tencentcloud.events[0].MatchRuleLevel: "High" is not a TCSS rule level; did you mean "HIGH"? (HIGH, MIDDLE, LOW)`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"sort"
 	"strings"
 	"time"
 
@@ -62,9 +63,16 @@ func (s *Server) secretOf(cloud Cloud) func(accessKey string) (string, bool) {
 	if cloud == Huawei {
 		base = s.cfg.HuaweiKeys
 	}
+	scenarioSecret := TencentSecretKey
+	if cloud == Huawei {
+		scenarioSecret = HuaweiSecretKey
+	}
 	return func(accessKey string) (string, bool) {
 		if secret, ok := base[accessKey]; ok {
 			return secret, true
+		}
+		if _, ok := s.scenarios[accessKey]; ok {
+			return scenarioSecret, true
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -82,12 +90,15 @@ func keysIn(keys map[string]string) func(accessKey string) (string, bool) {
 }
 
 // accountOf is the account a verified access key reads: the caller's own for
-// base keys, the member's for assumed ones, which must carry their token and
-// be unexpired.
+// base keys, a scenario's for its name, the member's for assumed ones, which
+// must carry their token and be unexpired.
 func (s *Server) accountOf(cloud Cloud, accessKey, token string) (*Server, string) {
 	s.mu.Lock()
 	t, assumed := s.temporary[cloud][accessKey]
 	s.mu.Unlock()
+	if scenario, ok := s.scenarios[accessKey]; ok {
+		return scenario, ""
+	}
 	switch {
 	case !assumed:
 		return s, ""
@@ -111,6 +122,27 @@ func (s *Server) assume(cloud Cloud, accessKeyPrefix string, duration time.Durat
 	s.temporary[cloud][accessKey] = t
 	s.mu.Unlock()
 	return accessKey, t
+}
+
+// scenarioName is what a scenario's name must be: a key id.
+var scenarioName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// knownScenarios names the scenarios, for the message of an unknown key id.
+func (s *Server) knownScenarios(cloud Cloud) string {
+	if len(s.scenarios) == 0 {
+		return ""
+	}
+	names := make([]string, 0, len(s.scenarios))
+	for name := range s.scenarios {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	id := TencentSecretID
+	if cloud == Huawei {
+		id = HuaweiAccessKey
+	}
+	return fmt.Sprintf(" This local cloud serves the scenarios %s, selected by key id, and the default one with %s.",
+		strings.Join(names, ", "), id)
 }
 
 func randomHex(n int) string {

@@ -44,6 +44,9 @@ func (s *Server) serveHuawei(w http.ResponseWriter, r *http.Request) {
 	}
 	accessKey, e := verifySDKHMAC(r, nil, s.secretOf(Huawei), s.cfg.Now())
 	if e != nil {
+		if strings.HasSuffix(e.msg, "unknown access key") {
+			e.msg += "." + s.knownScenarios(Huawei)
+		}
 		fail(*e)
 		return
 	}

@@ -74,6 +74,11 @@ type Config struct {
 	// reference examples, nothing generated (TCSSEvents and HSSEvents are
 	// ignored). The member account keeps its generated events.
 	Fixtures *Fixtures
+	// Scenarios are more accounts, each with only its fixtures, chosen by
+	// the key id a request is signed with: SecretId / AccessKey NAME, with
+	// the secret of the default keys (TencentSecretKey, HuaweiSecretKey).
+	// One `terraform test` can then read a clean and a dirty account.
+	Scenarios map[string]*Fixtures
 	// HSSEnterpriseProject is the enterprise project of generated HSS events (default "0").
 	HSSEnterpriseProject string
 	// HSSEnterpriseProjects, above 1, makes an account with enterprise
@@ -119,7 +124,9 @@ type Server struct {
 
 	// member is the account the known role and agency open; temporary
 	// holds the keys assumed for it, by cloud and access key.
-	member    *Server
+	member *Server
+	// scenarios are the accounts of Config.Scenarios, by key id.
+	scenarios map[string]*Server
 	temporary map[Cloud]map[string]temporaryKeys
 }
 
@@ -163,6 +170,21 @@ func StartOn(addr string, cfg Config) (*Server, error) {
 	s.windows = map[Cloud]*secondWindow{}
 	s.temporary = map[Cloud]map[string]temporaryKeys{Tencent: {}, Huawei: {}}
 	s.member = newAccount(memberConfig(cfg))
+	s.scenarios = map[string]*Server{}
+	for name, f := range cfg.Scenarios {
+		if !scenarioName.MatchString(name) {
+			return nil, fmt.Errorf("the scenario name %q is not a key id: use letters, digits, _ and - (at most 64)", name)
+		}
+		if _, taken := cfg.TencentKeys[name]; taken {
+			return nil, fmt.Errorf("the scenario name %q is a key id already", name)
+		}
+		if _, taken := cfg.HuaweiKeys[name]; taken {
+			return nil, fmt.Errorf("the scenario name %q is a key id already", name)
+		}
+		scenario := cfg
+		scenario.Fixtures, scenario.Scenarios = f, nil
+		s.scenarios[name] = newAccount(scenario)
+	}
 	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.http.Serve(l) }()
 	return s, nil

@@ -48,6 +48,9 @@ func (s *Server) serveTencent(w http.ResponseWriter, r *http.Request) {
 
 	secretID, e := verifyTC3(r, body, "tcss", s.secretOf(Tencent), s.cfg.Now())
 	if e != nil {
+		if e.code == "AuthFailure.SecretIdNotFound" {
+			e.message += s.knownScenarios(Tencent)
+		}
 		fail(*e)
 		return
 	}
