@@ -157,7 +157,13 @@ func Read[T any](ctx context.Context, r *Reader, name string, fetch Fetch[T]) (L
 	if err != nil {
 		return List[T]{}, err
 	}
-	pages := make([]page[T], max(1, int((first.total+int64(r.PageSize)-1)/int64(r.PageSize))))
+	counted := int((first.total + int64(r.PageSize) - 1) / int64(r.PageSize))
+	if first.total > 0 && first.total%int64(r.PageSize) == 0 {
+		// The total calls a full page the last: whether it is, only the page
+		// after it says. Asked for with the others, it costs no round trip.
+		counted++
+	}
+	pages := make([]page[T], max(1, counted))
 	pages[0] = first
 	logging.Debug(ctx, "read the first page", map[string]any{"list": name, "total": first.total, "pages": len(pages)})
 	read := 1 // pages read so far
