@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/localcloud"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/quota"
 )
 
 // Exit statuses of the command itself; with -- CMD, CMD's own status.
@@ -64,8 +65,10 @@ with the provider's environment pointing at it and exits with CMD's status.
 	tcssEvents := fs.Int("tcss-events", 50, "generated TCSS events (ids evt-00001...), besides the reference example 5202566")
 	hssEvents := fs.Int("hss-events", 500, "generated HSS events over the last 30 days, besides the reference example")
 	hssShape := fs.String("hss-shape", "mixed", "generated HSS events: mixed (3 in 7 sparse, as real data), full (every field) or sparse (most optional fields absent)")
-	quota := fs.Int("tcss-quota", 20, "TCSS requests per second before RequestLimitExceeded (negative: none)")
+	tcssQuota := fs.Int("tcss-quota", 20, "TCSS requests per second before RequestLimitExceeded (negative: none)")
 	hssQuota := fs.Int("hss-quota", 0, "HSS requests per second before HTTP 429 APIGW.0308 (0: none)")
+	tcssQuotaModel := fs.String("tcss-quota-model", string(quota.FixedWindow), "how TCSS counts -tcss-quota: fixed-window (per wall-clock second), sliding-window (the last 1,000 ms) or token-bucket (burst = quota)")
+	hssQuotaModel := fs.String("hss-quota-model", string(quota.FixedWindow), "how HSS counts -hss-quota: fixed-window, sliding-window or token-bucket")
 	cmdLine := fs.Int("hss-cmdline-bytes", 0, "pad the process_cmdline of every HSS event served to this many bytes (0: as generated)")
 	zoneName := fs.String("tcss-time-zone", envOr("TENCENTCLOUD_TIME_ZONE", localcloud.TCSSZone), "zone of TCSS's zone-less times, for generated events and a fixture's \"now\" (default: TENCENTCLOUD_TIME_ZONE, else Asia/Shanghai)")
 	latency := fs.Duration("latency", 0, "latency added to every request of both clouds")
@@ -99,14 +102,20 @@ with the provider's environment pointing at it and exits with CMD's status.
 	}
 
 	cfg := localcloud.Config{
-		TencentQuota: *quota, HuaweiQuota: *hssQuota, HSSCmdLineBytes: *cmdLine, TCSSEvents: *tcssEvents, HSSEvents: *hssEvents,
+		TencentQuota: *tcssQuota, HuaweiQuota: *hssQuota, HSSCmdLineBytes: *cmdLine, TCSSEvents: *tcssEvents, HSSEvents: *hssEvents,
 		Readings: readings, HSSEnterpriseProjects: *hssProjects,
+		TencentQuotaModel: quota.Model(*tcssQuotaModel), HuaweiQuotaModel: quota.Model(*hssQuotaModel),
 	}
 	shape, ok := map[string]localcloud.Shape{"mixed": localcloud.ShapeMixed, "full": localcloud.ShapeFull, "sparse": localcloud.ShapeSparse}[*hssShape]
 	if !ok {
 		return fail("-hss-shape must be mixed, full or sparse, not %q", *hssShape)
 	}
 	cfg.HSSShape = shape
+	for flag, model := range map[string]string{"-tcss-quota-model": *tcssQuotaModel, "-hss-quota-model": *hssQuotaModel} {
+		if _, err := quota.Parse(model); err != nil {
+			return fail("%s: %v", flag, err)
+		}
+	}
 	zone, err := time.LoadLocation(*zoneName)
 	if err != nil || *zoneName == "" || *zoneName == "Local" {
 		return fail("-tcss-time-zone must be an IANA zone such as Asia/Shanghai or UTC, not %q", *zoneName)

@@ -9,8 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 

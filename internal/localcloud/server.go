@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 	_ "time/tzdata" // TCSSZone on machines without a zone database
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/quota"
 )
 
 // Keys the demo and the tests use. They are nobody's real keys and none of the
@@ -53,6 +55,9 @@ type Config struct {
 	// HuaweiQuota is the per-second request quota of HSS, answered with 429
 	// APIGW.0308 like Huawei's gateway (default: none).
 	HuaweiQuota int
+	// TencentQuotaModel and HuaweiQuotaModel are how each gateway counts
+	// its quota (default quota.FixedWindow, requests per wall-clock second).
+	TencentQuotaModel, HuaweiQuotaModel quota.Model
 	// TCSSEvents is how many events to generate besides the reference example.
 	TCSSEvents int
 	// TCSSSparse makes every generated TCSS event sparse: most optional fields absent.
@@ -116,7 +121,7 @@ type Server struct {
 	hss        []hssEvent
 	faults     map[Cloud]Faults
 	counters   map[Cloud]int
-	windows    map[Cloud]*secondWindow
+	quotas     map[Cloud]*quota.Counter
 	requests   []Request
 	nextEvent  int
 	// generatedAt is the instant the generated TCSS events' times count back from.
@@ -157,6 +162,12 @@ func StartOn(addr string, cfg Config) (*Server, error) {
 	if err := cfg.Readings.validate(); err != nil {
 		return nil, err
 	}
+	for _, m := range []*quota.Model{&cfg.TencentQuotaModel, &cfg.HuaweiQuotaModel} {
+		var err error
+		if *m, err = quota.Parse(string(*m)); err != nil {
+			return nil, err
+		}
+	}
 	cfg = withDefaults(cfg)
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -167,7 +178,7 @@ func StartOn(addr string, cfg Config) (*Server, error) {
 	s.url = "http://" + l.Addr().String()
 	s.faults = map[Cloud]Faults{}
 	s.counters = map[Cloud]int{}
-	s.windows = map[Cloud]*secondWindow{}
+	s.quotas = map[Cloud]*quota.Counter{}
 	s.temporary = map[Cloud]map[string]temporaryKeys{Tencent: {}, Huawei: {}}
 	s.member = newAccount(memberConfig(cfg))
 	s.scenarios = map[string]*Server{}
@@ -374,30 +385,25 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// secondWindow counts requests per wall-clock second for a quota.
-type secondWindow struct {
-	second int64
-	count  int
-}
-
-// overQuota counts a request against a per-second quota and says if it is over.
+// overQuota counts a request against a per-second quota, the way the
+// cloud's gateway counts it, and says if it is over.
 func (s *Server) overQuota(cloud Cloud, perSecond float64) bool {
 	if perSecond <= 0 {
 		return false
 	}
-	now := s.cfg.Now().Unix()
+	now := s.cfg.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	win := s.windows[cloud]
-	if win == nil {
-		win = &secondWindow{}
-		s.windows[cloud] = win
+	c := s.quotas[cloud]
+	if c == nil {
+		model := s.cfg.TencentQuotaModel
+		if cloud == Huawei {
+			model = s.cfg.HuaweiQuotaModel
+		}
+		c = quota.New(model, perSecond, now)
+		s.quotas[cloud] = c
 	}
-	if win.second != now {
-		win.second, win.count = now, 0
-	}
-	win.count++
-	return float64(win.count) > perSecond
+	return c.Over(now)
 }
 
 var errNoHijack = errors.New("the connection cannot be dropped")

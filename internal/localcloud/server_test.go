@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/localcloud"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/quota"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/tencentcloud"
 )
 
@@ -191,5 +193,46 @@ func huaweiError(err error) (int, string) {
 func TestListensOnLoopbackOnly(t *testing.T) {
 	if _, err := localcloud.StartOn("0.0.0.0:0", localcloud.Config{}); err == nil {
 		t.Fatal("StartOn accepted a non-loopback address")
+	}
+}
+
+// TestQuotaModels: each cloud's quota counts as its model says. Five
+// requests at .9 of a second fill a quota of 5; half a second later, in the
+// next wall-clock second, a fixed window takes a request, a sliding window
+// (which still holds the five) refuses it, a bucket (refilled 3) takes it.
+func TestQuotaModels(t *testing.T) {
+	for _, tc := range []struct {
+		model quota.Model
+		later bool // accepted half a second later
+	}{{quota.FixedWindow, true}, {quota.SlidingWindow, false}, {quota.TokenBucket, true}} {
+		t.Run(string(tc.model), func(t *testing.T) {
+			base := time.Now().Truncate(time.Second).Add(900 * time.Millisecond)
+			var offset atomic.Int64
+			srv := localcloud.StartForTest(t, localcloud.Config{TencentQuota: 5, TencentQuotaModel: tc.model,
+				HuaweiQuota: 5, HuaweiQuotaModel: tc.model, HSSEvents: 1,
+				Now: func() time.Time { return base.Add(time.Duration(offset.Load())) }})
+			tc3 := tencentClient(t, srv, localcloud.TencentSecretKey)
+			hw := huaweiClient(t, srv, localcloud.HuaweiSecretKey, localcloud.HuaweiProjectID)
+			lastDays := int32(30)
+			throttled := func() (tcss, hss bool) {
+				_, err := tc3.DescribeAbnormalProcessDetail(context.Background(), "", localcloud.TCSSReferenceEventID)
+				_, errHW := hw.ListAppWhitelistEventPage(context.Background(), huaweicloud.Target{},
+					&huaweicloud.ListAppWhitelistEventRequest{LastDays: &lastDays, Limit: 200})
+				status, _ := huaweiError(errHW)
+				return tencentCode(err) == "RequestLimitExceeded", status == http.StatusTooManyRequests
+			}
+			for i := range 5 {
+				if tcss, hss := throttled(); tcss || hss {
+					t.Fatalf("request %d of 5 throttled under a quota of 5", i+1)
+				}
+			}
+			if tcss, hss := throttled(); !tcss || !hss {
+				t.Fatal("the 6th request within the second was not throttled")
+			}
+			offset.Store(int64(500 * time.Millisecond))
+			if tcss, hss := throttled(); tcss != !tc.later || hss != !tc.later {
+				t.Errorf("half a second later: TCSS throttled %v, HSS throttled %v; want %v", tcss, hss, !tc.later)
+			}
+		})
 	}
 }

@@ -6,27 +6,39 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/quota"
 )
 
 // The simulation runs K provider instances that share one account's quota,
 // in simulated time: each has its own Limiter, as separate machines would,
 // and W requests in flight (Terraform's -parallelism), N requests in all.
-// The server counts every request against a per-second window, as the local
-// cloud and the real gateways do; throttled requests are retried with full
-// jitter like retry.Policy, at most maxRetries times.
+// The server counts requests as a gateway's quota does, one of three ways
+// (package quota, as the local cloud does); throttled requests are retried with full jitter like
+// retry.Policy, at most maxRetries times.
 
 type simConfig struct {
 	runs, workers, requests int
 	quota, ceiling          float64
+	model                   quota.Model
 	latency                 time.Duration
 	stagger                 time.Duration // runs start spread over this
 	maxRetries              int
 	seed                    uint64
+	// newLimiter, when set, replaces New: the baseline of a comparison.
+	newLimiter func(name string, rps float64, clock Clock) limiter
+}
+
+// limiter is what the simulation needs of a Limiter.
+type limiter interface {
+	take(now time.Time) (Permit, time.Duration)
+	Observe(ctx context.Context, p Permit, throttled bool)
 }
 
 type simResult struct {
 	sent, throttled, failed int
-	wall                    time.Duration // first start to last answer
+	wall                    time.Duration   // first start to last answer
+	accepted                []time.Duration // when each request was answered, in order
 }
 
 type event struct {
@@ -62,21 +74,17 @@ func simulate(cfg simConfig) simResult {
 	at := func(t time.Time, do func()) { heap.Push(&queue, event{t, do}) }
 
 	var res simResult
-	window, count := int64(-1), 0
-	overQuota := func(t time.Time) bool {
-		if s := t.Unix(); s != window {
-			window, count = s, 0
-		}
-		count++
-		return float64(count) > cfg.quota
-	}
+	overQuota := quota.New(cfg.model, cfg.quota, start).Over
 	backoff := func(attempt int) time.Duration {
 		ceiling := min(250*time.Millisecond<<attempt, 8*time.Second)
 		return time.Duration(rng.Int64N(int64(ceiling) + 1)) // seeded: the simulation is deterministic
 	}
 	last := start
 	for r := 0; r < cfg.runs; r++ {
-		lim := New("sim", cfg.ceiling, clock)
+		var lim limiter = New("sim", cfg.ceiling, clock)
+		if cfg.newLimiter != nil {
+			lim = cfg.newLimiter("sim", cfg.ceiling, clock)
+		}
 		left := cfg.requests
 		offset := time.Duration(0)
 		if cfg.runs > 1 {
@@ -97,6 +105,7 @@ func simulate(cfg simConfig) simResult {
 				last = clock.now
 				switch {
 				case !throttled:
+					res.accepted = append(res.accepted, clock.now.Sub(start))
 					next()
 				case attempt >= cfg.maxRetries:
 					res.failed++
@@ -128,31 +137,39 @@ func simulate(cfg simConfig) simResult {
 }
 
 // TestSharedQuotaSimulation runs K Terraform runs of 200 requests each
-// against a 20/s quota, 20 seeds each: the figures are the limiter's, in
-// simulated time; make bench measures the real thing.
+// against a 20/s quota, on each of the three ways gateways count a quota,
+// started together and spread over 2 s, 20 seeds each: the figures are the
+// limiter's, in simulated time; make bench measures the real thing. Every
+// read succeeds and at most 10% of requests are throttled everywhere; a run
+// alone is not slowed. The walls are guarded at what the limiter reaches
+// today (the worst seed), which is above the 1.2x of the quota's bound that
+// issue 29 aims at where runs start apart on sliding windows and buckets.
 func TestSharedQuotaSimulation(t *testing.T) {
-	for _, tc := range []struct {
-		runs              int
-		maxShare, maxWall float64 // worst over the seeds
-	}{
-		{1, 0, 1.03}, {2, 0.10, 1.40}, {3, 0.10, 1.30}, {5, 0.10, 1.25}, {8, 0.15, 1.25},
-	} {
-		maxShare, maxWall, sumShare, sumWall, failed := 0.0, 0.0, 0.0, 0.0, 0
-		const seeds = 20
-		for seed := range uint64(seeds) {
-			res := simulate(simConfig{runs: tc.runs, workers: 10, requests: 200, quota: 20, ceiling: 20,
-				latency: 20 * time.Millisecond, stagger: time.Second, maxRetries: 5, seed: seed})
-			share := float64(res.throttled) / float64(res.sent)
-			wall := res.wall.Seconds() / (float64(tc.runs*200) / 20)
-			maxShare, maxWall = max(maxShare, share), max(maxWall, wall)
-			sumShare, sumWall = sumShare+share, sumWall+wall
-			failed += res.failed
-		}
-		t.Logf("K=%d: throttled %.1f%% (worst %.1f%%); wall %.2fx the quota's bound (worst %.2fx); %d failed", tc.runs,
-			100*sumShare/seeds, 100*maxShare, sumWall/seeds, maxWall, failed)
-		if failed > 0 || maxShare > tc.maxShare || maxWall > tc.maxWall {
-			t.Errorf("K=%d: %d failed, worst throttled share %.3f (want ≤ %.2f), worst wall %.2fx (want ≤ %.2fx)",
-				tc.runs, failed, maxShare, tc.maxShare, maxWall, tc.maxWall)
+	// worst wall allowed, by model, stagger (0 or 2 s) and K
+	bound := map[quota.Model][2]map[int]float64{
+		quota.FixedWindow:   {{1: 1.03, 2: 1.17, 3: 1.17, 5: 1.06}, {1: 1.03, 2: 1.30, 3: 1.25, 5: 1.22}},
+		quota.SlidingWindow: {{1: 1.03, 2: 1.22, 3: 1.21, 5: 1.20}, {1: 1.03, 2: 1.39, 3: 1.33, 5: 1.29}},
+		quota.TokenBucket:   {{1: 1.03, 2: 1.12, 3: 1.09, 5: 1.10}, {1: 1.03, 2: 1.36, 3: 1.32, 5: 1.17}},
+	}
+	for _, model := range quota.Models {
+		for i, stagger := range []time.Duration{0, 2 * time.Second} {
+			for _, runs := range []int{1, 2, 3, 5} {
+				maxShare, maxWall, sumWall, failed := 0.0, 0.0, 0.0, 0
+				const seeds = 20
+				for seed := range uint64(seeds) {
+					res := simulate(simConfig{runs: runs, workers: 10, requests: 200, quota: 20, ceiling: 20, model: model,
+						latency: 30 * time.Millisecond, stagger: stagger, maxRetries: 5, seed: seed})
+					wall := res.wall.Seconds() / (float64(runs*200) / 20)
+					maxShare, maxWall, sumWall = max(maxShare, float64(res.throttled)/float64(res.sent)), max(maxWall, wall), sumWall+wall
+					failed += res.failed
+				}
+				t.Logf("%-14s started %v apart, K=%d: wall %.2fx the quota's bound (worst %.2fx); throttled at most %.1f%%; %d failed",
+					model, stagger, runs, sumWall/seeds, maxWall, 100*maxShare, failed)
+				if failed > 0 || maxShare > 0.10 || maxWall > bound[model][i][runs] {
+					t.Errorf("%s, %v apart, K=%d: %d failed, worst throttled share %.3f (want ≤ 0.10), worst wall %.2fx (want ≤ %.2fx)",
+						model, stagger, runs, failed, maxShare, maxWall, bound[model][i][runs])
+				}
+			}
 		}
 	}
 }
