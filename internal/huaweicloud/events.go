@@ -17,6 +17,7 @@ import (
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/logging"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/paging"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/recheck"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -237,7 +238,7 @@ func readWindows[T any](ctx context.Context, lister PageLister, q Query, concurr
 		size += len(w.Items)
 	}
 	all := make([]Kept[T], 0, size)
-	res := &Result[T]{Requests: reader.Requests(), Warnings: filters.warnings()}
+	res := &Result[T]{Requests: reader.Requests(), Warnings: filters.Warnings()}
 	for i := range windows {
 		res.TotalNum += windows[i].Total
 		all = append(all, windows[i].Items...)
@@ -260,12 +261,12 @@ func readWindows[T any](ctx context.Context, lister PageLister, q Query, concurr
 
 // keepPage keeps what keep makes of the page's events, and a placeholder
 // for each one certainly outside a filter.
-func keepPage[T any](page Page, filters *filterCheck, keep Keep[T]) ([]Kept[T], error) {
+func keepPage[T any](page Page, filters *recheck.Check[AppWhitelistEventResponseInfo], keep Keep[T]) ([]Kept[T], error) {
 	events := page.Events
 	dropped := make([]bool, len(events))
 	var in []AppWhitelistEventResponseInfo
 	for i := range events {
-		if dropped[i] = filters.drop(&events[i]); !dropped[i] {
+		if dropped[i] = filters.Drop(&events[i]); !dropped[i] {
 			in = append(in, events[i])
 		}
 	}

@@ -42,7 +42,12 @@ func TestFilterCheck(t *testing.T) {
 		{"handle_status other", Query{HandleStatus: str("unhandled")}, AppWhitelistEventResponseInfo{HandleStatus: str("handled")}, "handle_status"},
 		{"handle_status same", Query{HandleStatus: str("handled")}, AppWhitelistEventResponseInfo{HandleStatus: str("handled")}, ""},
 	} {
-		name, out := newFilterCheck(tc.q).outside(&tc.event)
+		c := newFilterCheck(tc.q)
+		out := c.Drop(&tc.event)
+		name := ""
+		if w := c.Warnings(); len(w) == 1 {
+			name = strings.TrimPrefix(w[0].Summary, "HSS did not apply the filter ")
+		}
 		if out != (tc.drop != "") || name != tc.drop {
 			t.Errorf("%s: dropped by %q, want %q", tc.name, name, tc.drop)
 		}
@@ -56,14 +61,14 @@ func TestFilterCheck(t *testing.T) {
 		{HostName: str("web-3"), HandleStatus: str("unhandled")},
 		{HostName: str("web-1"), HandleStatus: str("handled")},
 	} {
-		if !c.drop(&e) {
+		if !c.Drop(&e) {
 			kept++
 		}
 	}
 	if kept != 1 {
 		t.Fatalf("kept %d of 4", kept)
 	}
-	w := c.warnings()
+	w := c.Warnings()
 	if len(w) != 2 || w[0].Summary != "HSS did not apply the filter host_name" ||
 		!strings.Contains(w[0].Detail, `returned 2 events whose host_name does not contain "web-1"`) ||
 		!strings.Contains(w[1].Detail, `returned 1 events whose handle_status is not "unhandled"`) {

@@ -5,14 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	tcerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/logging"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/paging"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/recheck"
 )
 
 // The API's documented value sets (the SDK's comments), for validators,
@@ -147,7 +148,7 @@ type attempt[T any] struct {
 	api     API
 	q       ListQuery
 	keep    Keep[T]
-	filters *filterCheck
+	filters *recheck.Check[AbnormalProcessEventInfo]
 }
 
 func newAttempt[T any](api API, q ListQuery, keep Keep[T]) *attempt[T] {
@@ -182,7 +183,7 @@ func (a *attempt[T]) fetch(ctx context.Context, offset int) (int64, []entry[T], 
 			e.id = ptr(strings.Clone(*events[i].Id)) // not the page's memory
 		}
 		e.at, e.hasTime = ParseTime(events[i].FoundTime, a.q.Zone)
-		if a.filters.drop(&events[i]) {
+		if a.filters.Drop(&events[i]) {
 			continue
 		}
 		if r := a.q.Range; r == nil || (e.hasTime && !e.at.Before(r.Begin) && !e.at.After(r.End)) {
@@ -220,7 +221,7 @@ func (a *attempt[T]) result(list paging.List[entry[T]], requests int64) ListResu
 		}
 		return *e.id, true
 	})
-	out := ListResult[T]{Total: list.Total, Requests: requests, Warnings: a.filters.warnings()}
+	out := ListResult[T]{Total: list.Total, Requests: requests, Warnings: a.filters.Warnings()}
 	for i := range entries {
 		if entries[i].kept {
 			out.Items = append(out.Items, entries[i].value)
@@ -317,33 +318,13 @@ func notHonoured(err error) (string, bool) {
 	return "", false
 }
 
-// filterCheck re-checks, on each event that carries the field, the filters
-// sent for fields the list returns: the service's docs leave its matching
-// open (ExactMatch's SDK comment reads "whether the query is fuzzy"), so an
-// event is dropped only when no reading could match it: its value contains
-// none of the filter's values.
-type filterCheck struct {
-	filters []sentFilter
-	mu      sync.Mutex
-	dropped map[string]int
-}
-
-type sentFilter struct {
-	name   string
-	field  func(*AbnormalProcessEventInfo) *string
-	values []string
-}
-
-// listFilterFields are the filters whose field each list event carries.
-var listFilterFields = map[string]func(*AbnormalProcessEventInfo) *string{
-	"Status":             func(e *AbnormalProcessEventInfo) *string { return e.Status },
-	"EventType":          func(e *AbnormalProcessEventInfo) *string { return e.EventType },
-	"ContainerStatus":    func(e *AbnormalProcessEventInfo) *string { return e.ContainerStatus },
-	"ContainerNetStatus": func(e *AbnormalProcessEventInfo) *string { return e.ContainerNetStatus },
-}
-
-func newFilterCheck(filters []*RunTimeFilters) *filterCheck {
-	c := &filterCheck{dropped: map[string]int{}}
+// newFilterCheck re-checks, on each event that carries the field, the
+// filters sent for fields the list returns. The docs leave the service's
+// matching open (ExactMatch's SDK comment reads "whether the query is
+// fuzzy"), so an event is dropped only when no reading could match it: its
+// value contains none of the filter's values.
+func newFilterCheck(filters []*RunTimeFilters) *recheck.Check[AbnormalProcessEventInfo] {
+	var checks []recheck.Filter[AbnormalProcessEventInfo]
 	for _, f := range filters {
 		if f == nil || f.Name == nil {
 			continue
@@ -352,63 +333,27 @@ func newFilterCheck(filters []*RunTimeFilters) *filterCheck {
 		if !ok {
 			continue
 		}
-		sf := sentFilter{name: *f.Name, field: field}
+		var values []string
 		for _, v := range f.Values {
 			if v != nil {
-				sf.values = append(sf.values, *v)
+				values = append(values, *v)
 			}
 		}
-		c.filters = append(c.filters, sf)
+		checks = append(checks, recheck.Filter[AbnormalProcessEventInfo]{Name: *f.Name, Value: field,
+			Fails: func(v string) bool {
+				return !slices.ContainsFunc(values, func(want string) bool { return strings.Contains(v, want) })
+			},
+			Rule: "is not " + strings.Join(values, " or ")})
 	}
-	return c
+	return recheck.New("TCSS", ActionDescribeAbnormalProcessEvents, checks)
 }
 
-// drop says whether the event is certainly outside a filter, and counts it.
-func (c *filterCheck) drop(e *AbnormalProcessEventInfo) bool {
-	name, out := c.outside(e)
-	if out {
-		c.mu.Lock()
-		c.dropped[name]++
-		c.mu.Unlock()
-	}
-	return out
-}
-
-// outside names the first filter the event certainly fails.
-func (c *filterCheck) outside(e *AbnormalProcessEventInfo) (string, bool) {
-	for _, f := range c.filters {
-		v := f.field(e)
-		if v == nil {
-			continue // the event does not say: kept
-		}
-		matched := false
-		for _, want := range f.values {
-			matched = matched || strings.Contains(*v, want)
-		}
-		if !matched {
-			return f.name, true
-		}
-	}
-	return "", false
-}
-
-// warnings says, once per filter, how many events the service returned
-// that the filter excludes.
-func (c *filterCheck) warnings() []paging.Warning {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var out []paging.Warning
-	for _, f := range c.filters {
-		if n := c.dropped[f.name]; n > 0 {
-			out = append(out, paging.Warning{
-				Summary: "TCSS did not apply the filter " + f.name,
-				Detail: fmt.Sprintf("%s returned %d events whose %s is not %s, though the request filtered on it. They were dropped and "+
-					"are not counted anywhere: the service did not apply the filter, or reads it in a way its documents do not say.",
-					ActionDescribeAbnormalProcessEvents, n, f.name, strings.Join(f.values, " or ")),
-			})
-		}
-	}
-	return out
+// listFilterFields are the filters whose field each list event carries.
+var listFilterFields = map[string]func(*AbnormalProcessEventInfo) *string{
+	"Status":             func(e *AbnormalProcessEventInfo) *string { return e.Status },
+	"EventType":          func(e *AbnormalProcessEventInfo) *string { return e.EventType },
+	"ContainerStatus":    func(e *AbnormalProcessEventInfo) *string { return e.ContainerStatus },
+	"ContainerNetStatus": func(e *AbnormalProcessEventInfo) *string { return e.ContainerNetStatus },
 }
 
 func ptr[T any](v T) *T { return &v }

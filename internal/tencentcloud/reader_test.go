@@ -239,11 +239,11 @@ func TestReadListRechecksStatus(t *testing.T) {
 }
 
 func TestFilterCheck(t *testing.T) {
-	c := newFilterCheck([]*RunTimeFilters{
+	filters := []*RunTimeFilters{
 		{Name: ptr("Status"), Values: []*string{ptr("EVENT_UNDEAL")}},
 		{Name: ptr("EventType"), Values: []*string{ptr("MALICE"), ptr("FILE")}},
 		{Name: ptr("NotAField"), Values: []*string{ptr("x")}},
-	})
+	}
 	for _, tc := range []struct {
 		e    AbnormalProcessEventInfo
 		drop string
@@ -254,9 +254,14 @@ func TestFilterCheck(t *testing.T) {
 		{AbnormalProcessEventInfo{Status: ptr("EVENT_UNDEAL"), EventType: ptr("PROCESS_START")}, "EventType"},
 		{AbnormalProcessEventInfo{EventType: ptr("FILE_ABNORMAL_READ")}, ""}, // contains a value: kept either way
 	} {
-		name, out := c.outside(&tc.e)
-		if out != (tc.drop != "") || name != tc.drop {
-			t.Errorf("%+v: dropped by %q, want %q", tc.e, name, tc.drop)
+		c := newFilterCheck(filters)
+		dropped := c.Drop(&tc.e)
+		name := ""
+		if w := c.Warnings(); len(w) == 1 {
+			name = strings.TrimPrefix(w[0].Summary, "TCSS did not apply the filter ")
+		}
+		if dropped != (tc.drop != "") || name != tc.drop {
+			t.Errorf("%+v: dropped %v by %q, want %q", tc.e, dropped, name, tc.drop)
 		}
 	}
 }
