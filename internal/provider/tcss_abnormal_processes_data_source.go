@@ -361,10 +361,3 @@ func tcssListRequest(model *tcssAbnormalProcessesModel) tencentcloud.DescribeAbn
 }
 
 func ptrTo[T any](v T) *T { return &v }
-
-func derefOr(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
