@@ -107,7 +107,8 @@ func Windows(begin, end time.Time) []Window {
 
 // Result is every event of a query, deduplicated and newest first.
 type Result[T any] struct {
-	// TotalNum is what the API reported, summed over windows.
+	// TotalNum is what the API reported, summed over windows, an event on
+	// the millisecond two windows share counted once.
 	TotalNum int64
 	Events   []T
 	Requests int64
@@ -239,11 +240,28 @@ func readWindows[T any](ctx context.Context, lister PageLister, q Query, concurr
 	}
 	all := make([]Kept[T], 0, size)
 	res := &Result[T]{Requests: reader.Requests(), Warnings: filters.Warnings()}
+	// An event at a boundary millisecond is in both windows' totals: count it once.
+	boundaries := map[int64]bool{}
+	for _, r := range requests[1:] {
+		boundaries[*r.BeginTime] = true
+	}
+	atBoundary := map[string]int{} // event id -> the window it was first seen in
 	for i := range windows {
 		res.TotalNum += windows[i].Total
+		for _, k := range windows[i].Items {
+			if k.ID == nil || !boundaries[k.OccurTime] {
+				continue
+			}
+			if first, seen := atBoundary[*k.ID]; !seen {
+				atBoundary[*k.ID] = i
+			} else if first != i {
+				res.TotalNum--
+			}
+		}
 		all = append(all, windows[i].Items...)
 		windows[i].Items = nil
 	}
+	res.TotalNum = max(res.TotalNum, 0)
 	all = slices.DeleteFunc(all, func(k Kept[T]) bool { return k.dropped })
 	all = paging.Unique(all, func(k *Kept[T]) (string, bool) {
 		if k.ID == nil {

@@ -129,7 +129,8 @@ func (d *hssAppWhitelistEventsDataSource) Schema(_ context.Context, _ datasource
 			},
 			"total_num": schema.Int64Attribute{
 				Computed: true,
-				Description: "How many events the API reported for the query, summed over time windows, before `severities` and `max_results`. " +
+				Description: "How many events the API reported for the query, summed over time windows (an event on the millisecond two windows share " +
+					"counted once), before `severities` and `max_results`. " +
 					"A claim, not a bound: the read goes on while pages come back full, so `events` may hold more (APIs cap or estimate such counts).",
 			},
 			"events": schema.ListNestedAttribute{

@@ -251,13 +251,14 @@ data "cwpp_tcss_abnormal_process" "ref" {
   event_id = "5202566"
 }
 data "cwpp_hss_app_whitelist_events" "all" {
-  last_days = 30
+  last_days = 4
 }
 output "count" {
   value = length(data.cwpp_hss_app_whitelist_events.all.events)
 }
 `)
-	// Throttling the 2nd and 4th of the 3 pages makes the provider log retries too.
+	// Throttling every second request (of the 2 windows' pages and their
+	// retries) makes the provider log retries too.
 	srv.SetFaults(localcloud.Huawei, localcloud.Faults{ThrottleEvery: 2})
 	out, logText, state := applyWithTrace(t, dir, append(env,
 		"TENCENTCLOUD_SECRET_ID="+localcloud.TencentSecretID, "TENCENTCLOUD_SECRET_KEY="+localcloud.TencentSecretKey,

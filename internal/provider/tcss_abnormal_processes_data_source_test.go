@@ -298,7 +298,7 @@ func TestAccTCSSListInvalidArguments(t *testing.T) {
 		{"bad order", `order = "up"`, `(?s)order.*value must be one of`},
 		{"bad order_by", `order_by = "id"`, `(?s)order_by.*value must be one of`},
 		{"bad rule level", `rule_levels = ["MEDIUM"]`, `(?s)rule_levels.*value must be one of`},
-		{"negative max_results", `max_results = -1`, `(?s)max_results.*at least 0`},
+		{"negative max_results", `max_results = -1`, `(?s)Invalid max_results.*got -1`},
 		{"status twice", "status = \"EVENT_UNDEAL\"\nfilter {\n name = \"Status\"\n values = [\"EVENT_DEALED\"]\n}", `(?s)Status given twice`},
 	} {
 		cases = append(cases, planErrorCase{tc.name, tcssListConfig(srv, tc.body), regexp.MustCompile(tc.want)})
