@@ -38,7 +38,6 @@ type limiter interface {
 type simResult struct {
 	sent, throttled, failed int
 	wall                    time.Duration   // first start to last answer
-	accepted                []time.Duration // when each request was answered, in order
 }
 
 type event struct {
@@ -105,7 +104,6 @@ func simulate(cfg simConfig) simResult {
 				last = clock.now
 				switch {
 				case !throttled:
-					res.accepted = append(res.accepted, clock.now.Sub(start))
 					next()
 				case attempt >= cfg.maxRetries:
 					res.failed++
