@@ -37,7 +37,7 @@ type limiter interface {
 
 type simResult struct {
 	sent, throttled, failed int
-	wall                    time.Duration   // first start to last answer
+	wall                    time.Duration // first start to last answer
 }
 
 type event struct {
