@@ -173,7 +173,8 @@ func msRFC3339(ms *int64) timetypes.RFC3339 {
 	if t.Year() < 0 || t.Year() > 9999 {
 		return timetypes.NewRFC3339Null()
 	}
-	return timetypes.NewRFC3339TimeValue(t)
+	// The milliseconds stay: events of one second must not compare equal.
+	return timetypes.NewRFC3339ValueMust(t.Format(time.RFC3339Nano))
 }
 
 func stringList(values []string) []types.String {

@@ -45,7 +45,7 @@ func expectedHSSSummary(srv *localcloud.Server, n int, keep func(i int) bool) kn
 	}
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
 		"by_severity": counts(bySeverity), "by_host_name": counts(byHost), "by_handle_status": counts(byStatus),
-		"newest_occur_time_rfc3339": knownvalue.StringExact(time.UnixMilli(newest).UTC().Format(time.RFC3339)),
+		"newest_occur_time_rfc3339": knownvalue.StringExact(time.UnixMilli(newest).UTC().Format(time.RFC3339Nano)), // milliseconds kept,
 	})
 }
 

@@ -71,6 +71,12 @@ func (d *processEventsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				Optional: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 256)},
 				Description: enterpriseProjectDescription,
 			},
+			"time_field": schema.StringAttribute{
+				Optional: true, Validators: []validator.String{stringvalidator.OneOf("first_seen", "last_seen")},
+				Description: "The time the range applies to, and the list's order: `first_seen` or `last_seen`, so that an event " +
+					"first found before the range but seen again within it is kept (TCSS `FoundTime` or `LatestFoundTime`; HSS " +
+					"`occur_time` for both) (default: `first_seen`).",
+			},
 			"last_days": lastDaysAttribute("Events of the last 1 to 30 days. Exactly one of `last_days` or `begin_time` + "+
 				"`end_time` is required.", true),
 			"begin_time": rfc3339Attribute("Start of the range, inclusive, an RFC 3339 time such as `2026-11-01T00:00:00Z`. " +
@@ -112,12 +118,25 @@ func (d *processEventsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 					"event_id": s("The cloud's own id: a TCSS one is the `event_id` of `cwpp_tcss_abnormal_process`."),
 					"time_rfc3339": schema.StringAttribute{
 						Computed: true, CustomType: timetypes.RFC3339Type{},
-						Description: "When the event was found (TCSS `FoundTime`, read in `tencentcloud.time_zone`) or occurred (HSS `occur_time`).",
+						Description: "When the event was found (TCSS `FoundTime`, read in `tencentcloud.time_zone`) or occurred (HSS " +
+							"`occur_time`, its milliseconds kept).",
 					},
-					"severity":        s("Normalized severity: `critical`, `high`, `medium`, `low`, `informational`, or `unknown`."),
-					"severity_id":     n("OCSF severity_id: 5 critical, 4 high, 3 medium, 2 low, 1 informational, 0 unknown."),
-					"status":          s("Normalized status: `new`, `resolved`, `suppressed`, or `unknown`."),
-					"status_id":       n("OCSF status_id: 1 new, 3 suppressed, 4 resolved, 0 unknown."),
+					"first_seen_rfc3339": schema.StringAttribute{
+						Computed: true, CustomType: timetypes.RFC3339Type{},
+						Description: "When the event was first seen: TCSS `FoundTime`, HSS `occur_time`.",
+					},
+					"last_seen_rfc3339": schema.StringAttribute{
+						Computed: true, CustomType: timetypes.RFC3339Type{},
+						Description: "When the event was last seen: TCSS `LatestFoundTime` (an event that keeps recurring is seen " +
+							"again long after it was first found), HSS `occur_time`.",
+					},
+					"count": n("How many times the event occurred: TCSS `EventCount`; null for HSS, which does not count."),
+					"severity": s("Normalized severity: `critical`, `high`, `medium`, `low`, `informational`; `unknown` when the " +
+						"cloud sent none, `other` for a value the mapping does not know (kept in `native_severity`)."),
+					"severity_id": n("OCSF severity_id: 5 critical, 4 high, 3 medium, 2 low, 1 informational, 0 unknown, 99 other."),
+					"status": s("Normalized status: `new`, `resolved`, `suppressed`; `unknown` when the cloud sent none, `other` " +
+						"for a value the mapping does not know (kept in `native_status`)."),
+					"status_id": n("OCSF status_id: 1 new, 3 suppressed, 4 resolved, 0 unknown, 99 other."),
 					"title":           s("TCSS `MatchRuleName`, HSS `event_name`."),
 					"description":     s("TCSS `Description`; null for HSS."),
 					"native_severity": s("The cloud's own value: TCSS `MatchRuleLevel`, HSS `severity`."),
@@ -167,7 +186,7 @@ func (d *processEventsDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	readTencent, readHuawei := d.cloudsToRead(model.Clouds, model.EnterpriseProjectID, &resp.Diagnostics)
+	readTencent, readHuawei := d.cloudsToRead(model.Clouds, model.EnterpriseProjectID, model.TimeField.ValueString() == "last_seen", &resp.Diagnostics)
 	r := readTimeRange(model.LastDays, model.BeginTime, model.EndTime, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -282,7 +301,7 @@ type cloudRead func(ctx context.Context, r timeRange, statuses []types.String, k
 
 // cloudsToRead returns a read for each cloud to read: those named, or every
 // configured one; a diagnostic for a named cloud that is not configured.
-func (d *processEventsDataSource) cloudsToRead(named []types.String, enterpriseProject types.String, diags *diag.Diagnostics) (tencent, huawei cloudRead) {
+func (d *processEventsDataSource) cloudsToRead(named []types.String, enterpriseProject types.String, lastSeen bool, diags *diag.Diagnostics) (tencent, huawei cloudRead) {
 	want := map[string]bool{}
 	for _, c := range named {
 		want[c.ValueString()] = true
@@ -308,7 +327,7 @@ func (d *processEventsDataSource) cloudsToRead(named []types.String, enterpriseP
 		if client, region, _, ok := d.data.tencentRead(context.Background(), types.StringNull(), diags); ok {
 			zone := d.data.tencentZone
 			tencent = func(ctx context.Context, r timeRange, statuses []types.String, keep keepPage, restart func(int)) ([]processKeptEvent, []paging.Warning, error) {
-				return readTCSSProcessEvents(d.data.logContext(ctx), client, region, zone, r, statuses, keep, restart)
+				return readTCSSProcessEvents(d.data.logContext(ctx), client, region, zone, lastSeen, r, statuses, keep, restart)
 			}
 		}
 	}
@@ -338,11 +357,14 @@ func nativeStatuses(table map[string]string, statuses []types.String) []string {
 
 // readTCSSProcessEvents reads the TCSS list of the range, newest first,
 // through the reader of cwpp_tcss_abnormal_processes.
-func readTCSSProcessEvents(ctx context.Context, client tencentcloud.API, region string, zone *time.Location, r timeRange,
-	statuses []types.String, keep keepPage, restart func(list int),
+func readTCSSProcessEvents(ctx context.Context, client tencentcloud.API, region string, zone *time.Location, lastSeen bool,
+	r timeRange, statuses []types.String, keep keepPage, restart func(list int),
 ) ([]processKeptEvent, []paging.Warning, error) {
-	q := tencentcloud.ListQuery{Region: region, Range: tcssRangeOf(r, time.Now()), Zone: zone,
+	q := tencentcloud.ListQuery{Region: region, Range: tcssRangeOf(r, time.Now()), Zone: zone, By: tencentcloud.ByFoundTime,
 		Request: tencentcloud.DescribeAbnormalProcessEventsRequest{}}
+	if lastSeen {
+		q.By = tencentcloud.ByLatestFoundTime
+	}
 	if native := nativeStatuses(tcssStatusOf, statuses); len(statuses) > 0 {
 		switch len(native) {
 		case 0:
@@ -359,7 +381,11 @@ func readTCSSProcessEvents(ctx context.Context, client tencentcloud.API, region 
 			kept := make([]processKeptEvent, len(events))
 			for i := range events {
 				models[i] = newTCSSProcessEvent(&events[i], times)
-				at, ok := times.at(events[i].FoundTime)
+				seen := events[i].FoundTime
+				if lastSeen {
+					seen = events[i].LatestFoundTime // newest first by the time the range applies to
+				}
+				at, ok := times.at(seen)
 				kept[i] = keptProcessEvent(&models[i], at, ok)
 			}
 			// The API counts the whole list: only what is read counts toward the state.

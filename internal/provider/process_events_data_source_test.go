@@ -35,6 +35,7 @@ func TestAccProcessEventsReferenceEvents(t *testing.T) {
 					knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"cloud": str("huaweicloud"), "event_id": str(localcloud.HSSReferenceEventID),
 						"time_rfc3339": str("2024-11-12T04:19:12Z"), "severity": str("high"), "severity_id": i64(4),
+						"first_seen_rfc3339": str("2024-11-12T04:19:12Z"), "last_seen_rfc3339": str("2024-11-12T04:19:12Z"), "count": null,
 						"status": str("new"), "status_id": i64(1), "title": str("Untrusted process running"), "description": null,
 						"native_severity": str("High"), "native_status": str("unhandled"),
 						"device": knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -52,6 +53,7 @@ func TestAccProcessEventsReferenceEvents(t *testing.T) {
 					knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"cloud": str("tencentcloud"), "event_id": str("5202566"),
 						"time_rfc3339": str("2024-10-21T15:55:45+08:00"), "severity": str("high"), "severity_id": i64(4),
+						"first_seen_rfc3339": str("2024-10-21T15:55:45+08:00"), "last_seen_rfc3339": str("2024-10-21T20:57:12+08:00"), "count": i64(2),
 						"status": str("resolved"), "status_id": i64(4), "title": str("REVERSE_SHELL"),
 						"description": str("检测到疑似反弹shell命令执行"), "native_severity": str("HIGH"), "native_status": str("EVENT_DEALED"),
 						"device": knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -209,4 +211,89 @@ func TestAccProcessEventsInvalid(t *testing.T) {
 			regexp.MustCompile(`(?s)Tencent Cloud is not configured`)},
 	}
 	expectPlanErrors(t, srv, cases)
+}
+
+// TestAccRecurringEventsAreSeen: an unhandled HIGH TCSS event first found
+// 10 days ago and seen again an hour ago (57 times) is kept by a 3-day
+// range on its last sighting, and only then; the list is read by
+// LatestFoundTime. An HSS event without a severity is unknown, one with a
+// value the table does not know is other, its word kept; HSS times keep
+// their milliseconds.
+func TestAccRecurringEventsAreSeen(t *testing.T) {
+	fixtures, err := localcloud.ParseFixtures("recurring.json", []byte(`{
+  "now": "2026-11-30T12:00:00+08:00",
+  "tencentcloud": {"events": [
+    {"Id": "recurring", "FoundTime": "2026-11-20 12:00:00", "LatestFoundTime": "2026-11-30 11:00:00", "EventCount": 57,
+     "Status": "EVENT_UNDEAL", "MatchRuleLevel": "HIGH", "NodeName": "web-1"},
+    {"Id": "old", "FoundTime": "2026-11-20 12:00:00", "LatestFoundTime": "2026-11-20 12:00:00", "Status": "EVENT_UNDEAL", "MatchRuleLevel": "HIGH"}
+  ]},
+  "huaweicloud": {"events": [
+    {"event_id": "no-severity", "occur_time": 1796004000051, "handle_status": "unhandled"},
+    {"event_id": "odd-status", "occur_time": 1796004000000, "severity": "High", "handle_status": null, "host_name": "db-1"}
+  ]}
+}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := localcloud.StartForTest(t, localcloud.Config{Fixtures: fixtures, TencentQuota: -1})
+	// The fixture's times move so that its "now" is the server's start.
+	fileNow, _ := time.Parse(time.RFC3339, "2026-11-30T12:00:00+08:00")
+	shift := srv.Now().Sub(fileNow).Round(time.Second)
+	shanghai, _ := time.LoadLocation("Asia/Shanghai")
+	at := func(s string, zone *time.Location, layout string) string {
+		t, _ := time.ParseInLocation(layout, s, zone)
+		return t.Add(shift).In(zone).Format(time.RFC3339Nano)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerConfig(srv, tcssTestLimits, hssTestLimits) + `
+data "cwpp_tcss_abnormal_processes" "first" {
+  last_days = 3
+}
+data "cwpp_tcss_abnormal_processes" "latest" {
+  last_days  = 3
+  time_field = "latest_found_time"
+  order_by   = "latest_found_time"
+}
+data "cwpp_process_events" "first" {
+  last_days = 3
+}
+data "cwpp_process_events" "last" {
+  last_days  = 3
+  time_field = "last_seen"
+}
+output "tcss_first" { value = data.cwpp_tcss_abnormal_processes.first.events[*].id }
+output "tcss_latest" { value = data.cwpp_tcss_abnormal_processes.latest.events[*].id }
+output "process_first" { value = [for e in data.cwpp_process_events.first.events : e.event_id] }
+output "recurring" {
+  value = [for e in data.cwpp_process_events.last.events : [e.event_id, e.first_seen_rfc3339, e.last_seen_rfc3339, e.count, e.severity] if e.cloud == "tencentcloud"]
+}
+output "hss" {
+  value = [for e in data.cwpp_process_events.last.events : [e.event_id, e.severity, e.severity_id, e.status, e.status_id, e.time_rfc3339] if e.cloud == "huaweicloud"]
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("tcss_first", knownvalue.ListExact(nil)),
+				statecheck.ExpectKnownOutputValue("tcss_latest", knownvalue.ListExact([]knownvalue.Check{str("recurring")})),
+				statecheck.ExpectKnownOutputValue("process_first", knownvalue.ListExact([]knownvalue.Check{str("no-severity"), str("odd-status")})),
+				statecheck.ExpectKnownOutputValue("recurring", knownvalue.ListExact([]knownvalue.Check{knownvalue.ListExact([]knownvalue.Check{
+					str("recurring"), str(at("2026-11-20 12:00:00", shanghai, time.DateTime)), str(at("2026-11-30 11:00:00", shanghai, time.DateTime)),
+					knownvalue.Int64Exact(57), str("high"),
+				})})),
+				statecheck.ExpectKnownOutputValue("hss", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ListExact([]knownvalue.Check{str("no-severity"), str("unknown"), knownvalue.Int64Exact(0), str("new"), knownvalue.Int64Exact(1), str(time.UnixMilli(1796004000051).Add(shift).UTC().Format(time.RFC3339Nano))}),
+					knownvalue.ListExact([]knownvalue.Check{str("odd-status"), str("high"), knownvalue.Int64Exact(4), str("unknown"), knownvalue.Int64Exact(0), str(time.UnixMilli(1796004000000).Add(shift).UTC().Format(time.RFC3339Nano))}),
+				})),
+			},
+			Check: func(*terraform.State) error {
+				for _, r := range srv.Requests() {
+					if r.Cloud == localcloud.Tencent && r.Params["By"] == "LatestFoundTime" {
+						return nil
+					}
+				}
+				return fmt.Errorf("no TCSS list request ordered by LatestFoundTime")
+			},
+		}},
+	})
 }

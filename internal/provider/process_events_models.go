@@ -14,11 +14,14 @@ import (
 
 // The OCSF-aligned vocabulary of cwpp_process_events: severity_id 1
 // informational to 5 critical, a finding's status_id 1 new, 3 suppressed, 4
-// resolved; 0 unknown for a native value the table does not know.
+// resolved; 0 unknown for an absent native value (OCSF's "not known"), 99
+// other for a native value the table does not know (kept in native_*).
 const (
 	cloudTencent = "tencentcloud"
 	cloudHuawei  = "huaweicloud"
 	unknown      = "unknown"
+	other        = "other"
+	otherID      = 99
 )
 
 var (
@@ -40,6 +43,7 @@ type processEventsModel struct {
 	Severities []types.String `tfsdk:"severities"`
 	Statuses   []types.String `tfsdk:"statuses"`
 	MaxResults types.Number   `tfsdk:"max_results"`
+	TimeField  types.String   `tfsdk:"time_field"`
 	// EnterpriseProjectID is HSS's.
 	EnterpriseProjectID types.String         `tfsdk:"enterprise_project_id"`
 	Summary             *processSummaryModel `tfsdk:"summary"`
@@ -57,6 +61,9 @@ type processEventModel struct {
 	Cloud          types.String           `tfsdk:"cloud"`
 	EventID        types.String           `tfsdk:"event_id"`
 	TimeRFC3339    timetypes.RFC3339      `tfsdk:"time_rfc3339"`
+	FirstSeen      timetypes.RFC3339      `tfsdk:"first_seen_rfc3339"`
+	LastSeen       timetypes.RFC3339      `tfsdk:"last_seen_rfc3339"`
+	Count          types.Int64            `tfsdk:"count"`
 	Severity       types.String           `tfsdk:"severity"`
 	SeverityID     types.Int64            `tfsdk:"severity_id"`
 	Status         types.String           `tfsdk:"status"`
@@ -100,12 +107,13 @@ type processParentModel struct {
 // normalized maps a native value through table; an absent or unknown one is
 // "unknown", id 0, and kept.
 func normalized(native *string, table map[string]string, ids map[string]int64) (types.String, types.Int64) {
-	if native != nil {
-		if v, ok := table[*native]; ok {
-			return types.StringValue(v), types.Int64Value(ids[v])
-		}
+	if native == nil || *native == "" {
+		return types.StringValue(unknown), types.Int64Value(0)
 	}
-	return types.StringValue(unknown), types.Int64Value(0)
+	if v, ok := table[*native]; ok {
+		return types.StringValue(v), types.Int64Value(ids[v])
+	}
+	return types.StringValue(other), types.Int64Value(otherID)
 }
 
 // anySet says whether any of the values is not null: an object whose
@@ -124,6 +132,7 @@ func newTCSSProcessEvent(e *tencentcloud.AbnormalProcessEventInfo, times *tcssTi
 	str := types.StringPointerValue
 	m := processEventModel{
 		Cloud: types.StringValue(cloudTencent), EventID: str(e.Id), TimeRFC3339: times.rfc3339(e.FoundTime),
+		FirstSeen: times.rfc3339(e.FoundTime), LastSeen: times.rfc3339(e.LatestFoundTime), Count: types.Int64PointerValue(e.EventCount),
 		Title: str(e.MatchRuleName), Description: str(e.Description),
 		NativeSeverity: str(e.MatchRuleLevel), NativeStatus: str(e.Status),
 	}
@@ -150,6 +159,7 @@ func newHSSProcessEvent(e *huaweicloud.AppWhitelistEventResponseInfo) processEve
 	str := types.StringPointerValue
 	m := processEventModel{
 		Cloud: types.StringValue(cloudHuawei), EventID: str(e.EventID), TimeRFC3339: msRFC3339(e.OccurTime),
+		FirstSeen: msRFC3339(e.OccurTime), LastSeen: msRFC3339(e.OccurTime), Count: types.Int64Null(),
 		Title: str(e.EventName), Description: types.StringNull(),
 		NativeSeverity: str(e.Severity), NativeStatus: str(e.HandleStatus),
 	}

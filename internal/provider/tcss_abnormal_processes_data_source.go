@@ -70,7 +70,14 @@ func (d *tcssAbnormalProcessesDataSource) Schema(_ context.Context, _ datasource
 			"order_by": schema.StringAttribute{
 				Optional: true, Validators: []validator.String{stringvalidator.OneOf("found_time", "latest_found_time")},
 				Description: "Sort field, sent to the API as `By`: `found_time` or `latest_found_time` (default: the API's order). " +
-					"With a time range the list is read by `found_time`, newest first: another order is an error.",
+					"With a time range the list is read by `time_field`, newest first: another order is an error.",
+			},
+			"time_field": schema.StringAttribute{
+				Optional: true, Validators: []validator.String{stringvalidator.OneOf("found_time", "latest_found_time")},
+				Description: "The time a range (`last_days`, `begin_time` + `end_time`) applies to: `found_time`, when the event " +
+					"was first found, or `latest_found_time`, when it was last seen again, which keeps an event that keeps " +
+					"recurring though it was first found before the range (default: `found_time`). The list is read ordered by " +
+					"it (`By`), newest first.",
 			},
 			"order": schema.StringAttribute{
 				Optional: true, Validators: []validator.String{stringvalidator.OneOf("asc", "desc")},
@@ -80,7 +87,7 @@ func (d *tcssAbnormalProcessesDataSource) Schema(_ context.Context, _ datasource
 				"`tencentcloud.time_zone`. Optional; without `last_days` or `begin_time` + `end_time`, the whole list. With a range "+
 				"the list is read newest first and paging stops at the first page that reaches past the range's start; every page's "+
 				"order is checked, and if the service does not keep it (or refuses `By`) every page is read instead, with a warning.", false),
-			"begin_time": rfc3339Attribute("Only events found at or after this RFC 3339 time, such as `2026-11-01T00:00:00Z`. " +
+			"begin_time": rfc3339Attribute("Only events whose `time_field` is at or after this RFC 3339 time, such as `2026-11-01T00:00:00Z`. " +
 				"Requires `end_time`; conflicts with `last_days`. For a range relative to now use `plantimestamp()`, known at " +
 				"plan, not `timestamp()`, which defers the read to apply."),
 			"end_time": rfc3339Attribute("Only events found at or before this RFC 3339 time, after `begin_time`. Requires `begin_time`."),
@@ -214,12 +221,19 @@ func (d *tcssAbnormalProcessesDataSource) ValidateConfig(ctx context.Context, re
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("begin_time"), &begin)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("order_by"), &orderBy)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("order"), &order)...)
+	var timeField types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("time_field"), &timeField)...)
 	if !lastDays.IsNull() || !begin.IsNull() {
-		const why = "With a time range (last_days, or begin_time and end_time) the list is read ordered by found_time, newest first, " +
-			"so that paging stops once it is past the range's start."
-		if !orderBy.IsNull() && !orderBy.IsUnknown() && orderBy.ValueString() != "found_time" {
+		field := "found_time"
+		if !timeField.IsNull() && !timeField.IsUnknown() {
+			field = timeField.ValueString()
+		}
+		why := fmt.Sprintf("With a time range (last_days, or begin_time and end_time) the list is read ordered by its time_field, "+
+			"%s, newest first, so that paging stops once it is past the range's start.", field)
+		if !orderBy.IsNull() && !orderBy.IsUnknown() && !timeField.IsUnknown() && orderBy.ValueString() != field {
 			resp.Diagnostics.AddAttributeError(path.Root("order_by"), "order_by conflicts with the time range",
-				fmt.Sprintf("order_by = %q cannot be used with a time range. %s Remove order_by, or the time range.", orderBy.ValueString(), why))
+				fmt.Sprintf("order_by = %q cannot be used with a time range on %s. %s Remove order_by, set time_field = %q, or remove "+
+					"the time range.", orderBy.ValueString(), field, why, orderBy.ValueString()))
 		}
 		if !order.IsNull() && !order.IsUnknown() && order.ValueString() != "desc" {
 			resp.Diagnostics.AddAttributeError(path.Root("order"), "order conflicts with the time range",
@@ -265,7 +279,8 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	q := tencentcloud.ListQuery{Region: region, Request: tcssListRequest(&model), Range: tcssRangeOf(r, time.Now()), Zone: d.data.tencentZone}
+	q := tencentcloud.ListQuery{Region: region, Request: tcssListRequest(&model), Range: tcssRangeOf(r, time.Now()), Zone: d.data.tencentZone,
+		By: tcssOrderBy[model.TimeField.ValueString()]}
 
 	list := encodedListFrom(ctx)
 	budget := newStateBudget(maxResultsOf(model.MaxResults))

@@ -13,6 +13,7 @@ type tcssAbnormalProcessesModel struct {
 	Filters    []tcssFilterModel `tfsdk:"filter"`
 	OrderBy    types.String      `tfsdk:"order_by"`
 	Order      types.String      `tfsdk:"order"`
+	TimeField  types.String      `tfsdk:"time_field"`
 	RuleLevels []types.String    `tfsdk:"rule_levels"`
 	MaxResults types.Number      `tfsdk:"max_results"`
 	LastDays   types.Number      `tfsdk:"last_days"`

@@ -150,9 +150,11 @@ func TestAccTCSSTimeInvalid(t *testing.T) {
 		{"begin after end", tcssListConfig(srv, "begin_time = \"2026-11-02T00:00:00Z\"\n  end_time = \"2026-11-01T00:00:00Z\""),
 			wrapped(`(?s)Invalid time range.*end_time \(2026-11-01T00:00:00Z\) must be after begin_time`)},
 		{"range with order asc", tcssListConfig(srv, "last_days = 7\n  order = \"asc\""),
-			wrapped(`(?s)order conflicts with the time range.*order = "asc" cannot be used with a time range\. With a time range \(last_days, or begin_time and end_time\) the list is read ordered by found_time, newest first`)},
+			wrapped(`(?s)order conflicts with the time range.*order = "asc" cannot be used with a time range\. With a time range \(last_days, or begin_time and end_time\) the list is read ordered by its time_field, found_time, newest first`)},
 		{"range with order_by latest_found_time", tcssListConfig(srv, "last_days = 7\n  order_by = \"latest_found_time\""),
-			wrapped(`(?s)order_by conflicts with the time range.*order_by = "latest_found_time" cannot be used with a time range`)},
+			wrapped(`(?s)order_by conflicts with the time range.*order_by = "latest_found_time" cannot be used with a time range on found_time\..*set time_field = "latest_found_time"`)},
+		{"range on latest_found_time with order_by found_time", tcssListConfig(srv, "last_days = 7\n  time_field = \"latest_found_time\"\n  order_by = \"found_time\""),
+			wrapped(`(?s)order_by = "found_time" cannot be used with a time range on latest_found_time`)},
 		{"begin without end", tcssListConfig(srv, `begin_time = "2026-11-02T00:00:00Z"`),
 			wrapped(`(?s)must be configured together: \[begin_time,end_time\]`)},
 	}

@@ -29,9 +29,14 @@ var (
 // provider's TCSS limiter, shared with the detail reads, bounds how fast they start.
 const ListConcurrency = 8
 
-// rangeBy is the order a ranged read asks for: the SDK documents no values
-// for By, so whether the service honours it is checked on every page.
-const rangeBy, rangeOrder = "FoundTime", "desc"
+// The orders a ranged read asks for, by the time its range applies to: the
+// SDK documents no values for By, so whether the service honours it is
+// checked on every page.
+const (
+	ByFoundTime       = "FoundTime"
+	ByLatestFoundTime = "LatestFoundTime"
+	rangeOrder        = "desc"
+)
 
 // ListQuery is one read of DescribeAbnormalProcessEvents.
 type ListQuery struct {
@@ -39,10 +44,13 @@ type ListQuery struct {
 	// Request is every page's request but Offset and Limit: its filters,
 	// and By and Order when there is no Range.
 	Request DescribeAbnormalProcessEventsRequest
-	// Range, when set, keeps the events found within it (bounds included)
-	// and reads the list newest first, stopping after the pages that reach
-	// past its begin.
+	// Range, when set, keeps the events whose time (By) is within it,
+	// bounds included, and reads the list by that time, newest first,
+	// stopping after the pages that reach past its begin.
 	Range *Range
+	// By is the time the range applies to: ByFoundTime (the default) or
+	// ByLatestFoundTime, when an event was last seen again.
+	By string
 	// Zone reads the API's zone-less times.
 	Zone *time.Location
 }
@@ -74,6 +82,9 @@ func ReadList[T any](ctx context.Context, api API, q ListQuery, newKeep func() K
 	if q.Zone == nil {
 		q.Zone = time.UTC
 	}
+	if q.By == "" {
+		q.By = ByFoundTime
+	}
 	if q.Range == nil {
 		reader, read := newListReader(), newAttempt(api, q, newKeep())
 		list, err := paging.Read(ctx, reader, ActionDescribeAbnormalProcessEvents, read.fetch)
@@ -81,7 +92,7 @@ func ReadList[T any](ctx context.Context, api API, q ListQuery, newKeep func() K
 	}
 
 	ordered := q
-	ordered.Request.By, ordered.Request.Order = ptr(rangeBy), ptr(rangeOrder)
+	ordered.Request.By, ordered.Request.Order = ptr(q.By), ptr(rangeOrder)
 	reader, read := paging.NewReader(MaxEventsLimit, math.MaxInt32, ListConcurrency), newAttempt(api, ordered, newKeep())
 	var order orderCheck[T]
 	list, err := paging.ReadWhile(ctx, reader, ActionDescribeAbnormalProcessEvents,
@@ -113,12 +124,12 @@ func ReadList[T any](ctx context.Context, api API, q ListQuery, newKeep func() K
 	}
 	honoured := min(int64(len(result.Items))/MaxEventsLimit+2, full.Requests())
 	result.Warnings = append([]paging.Warning{{
-		Summary: "TCSS did not honour By = FoundTime",
-		Detail: fmt.Sprintf("A read of a time range asks %s for the list ordered by found time, newest first (By = %q, Order = %q), "+
+		Summary: "TCSS did not honour By = " + q.By,
+		Detail: fmt.Sprintf("A read of a time range asks %s for the list ordered by that time, newest first (By = %q, Order = %q), "+
 			"so that it can stop at the range's start. The SDK documents no values for By, and the service %s. So that no event "+
 			"of the range is missed, every page of the list was read and the range applied by the provider: the read cost %d "+
 			"requests instead of about %d. The events are complete.",
-			ActionDescribeAbnormalProcessEvents, rangeBy, rangeOrder, why, result.Requests, honoured),
+			ActionDescribeAbnormalProcessEvents, q.By, rangeOrder, why, result.Requests, honoured),
 	}}, result.Warnings...)
 	return result, nil
 }
@@ -182,7 +193,7 @@ func (a *attempt[T]) fetch(ctx context.Context, offset int) (int64, []entry[T], 
 		if events[i].Id != nil {
 			e.id = ptr(strings.Clone(*events[i].Id)) // not the page's memory
 		}
-		e.at, e.hasTime = ParseTime(events[i].FoundTime, a.q.Zone)
+		e.at, e.hasTime = ParseTime(a.timeOf(&events[i]), a.q.Zone)
 		if a.filters.Drop(&events[i]) {
 			continue
 		}
@@ -211,6 +222,14 @@ func (a *attempt[T]) fetch(ctx context.Context, offset int) (int64, []entry[T], 
 		entries[i].kept, entries[i].value = true, values[j]
 	}
 	return pageTotal, entries, nil
+}
+
+// timeOf is the event's time the range applies to.
+func (a *attempt[T]) timeOf(e *AbnormalProcessEventInfo) *string {
+	if a.q.By == ByLatestFoundTime {
+		return e.LatestFoundTime
+	}
+	return e.FoundTime
 }
 
 // result is what the caller keeps of a list: each kept event once.
@@ -268,7 +287,7 @@ func rangeWave[T any](read []entry[T], begin time.Time) int {
 	return min(max(pages, 1), ListConcurrency)
 }
 
-// orderCheck follows the found times of a ranged read's pages in list
+// orderCheck follows the times (By) of a ranged read's pages in list
 // order: each no newer than the one before it (ties allowed), across pages
 // too. Events without a time are not compared.
 type orderCheck[T any] struct {
@@ -299,7 +318,7 @@ type outOfOrderError struct {
 }
 
 func (e *outOfOrderError) Error() string {
-	return fmt.Sprintf("answered in another order: event %d of the list was found at %s, after one found at %s",
+	return fmt.Sprintf("answered in another order: event %d of the list is at %s, after one at %s",
 		e.position, e.newer.Format(time.DateTime), e.before.Format(time.DateTime))
 }
 
