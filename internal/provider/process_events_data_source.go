@@ -136,7 +136,7 @@ func (d *processEventsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 					"severity_id": n("OCSF severity_id: 5 critical, 4 high, 3 medium, 2 low, 1 informational, 0 unknown, 99 other."),
 					"status": s("Normalized status: `new`, `resolved`, `suppressed`; `unknown` when the cloud sent none, `other` " +
 						"for a value the mapping does not know (kept in `native_status`)."),
-					"status_id": n("OCSF status_id: 1 new, 3 suppressed, 4 resolved, 0 unknown, 99 other."),
+					"status_id":       n("OCSF status_id: 1 new, 3 suppressed, 4 resolved, 0 unknown, 99 other."),
 					"title":           s("TCSS `MatchRuleName`, HSS `event_name`."),
 					"description":     s("TCSS `Description`; null for HSS."),
 					"native_severity": s("The cloud's own value: TCSS `MatchRuleLevel`, HSS `severity`."),
