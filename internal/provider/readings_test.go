@@ -145,7 +145,7 @@ func TestAccEveryReading(t *testing.T) {
 	}
 	// An HSS range of 3 windows, fixed so that every server is read alike.
 	now := time.Now().UTC().Truncate(time.Second)
-	mainTF := readingsConfig(servers, now.Add(-5*24*time.Hour).Format(time.RFC3339), now.Add(-24*time.Hour).Format(time.RFC3339))
+	mainTF := readingsConfig(servers, now.Add(-7*24*time.Hour).Format(time.RFC3339), now.Add(-24*time.Hour).Format(time.RFC3339))
 	dir, env := cliWorkdir(t, mainTF)
 	warnings, outputs := planJSON(t, dir, env, mainTF)
 
