@@ -9,6 +9,20 @@ import (
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/localcloud"
 )
 
+// localClient reads the local cloud with its keys, fast enough that the
+// limiter is not what a test measures.
+func localClient(t *testing.T, srv *localcloud.Server) *huaweicloud.Client {
+	t.Helper()
+	client, err := huaweicloud.NewClient(huaweicloud.Config{
+		AccessKey: localcloud.HuaweiAccessKey, SecretKey: localcloud.HuaweiSecretKey, ProjectID: localcloud.HuaweiProjectID,
+		Endpoint: srv.URL(), RequestsPerSecond: 500,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
+}
+
 // lateSecondPage holds the page at offset 200 until the pages after it are served.
 type lateSecondPage struct{ huaweicloud.PageLister }
 
@@ -30,13 +44,7 @@ func TestReadEventsWhileTotalGrows(t *testing.T) {
 	before := srv.HSSEventTimes()
 	srv.SetFaults(localcloud.Huawei, localcloud.Faults{GrowTotal: true})
 
-	client, err := huaweicloud.NewClient(huaweicloud.Config{
-		AccessKey: localcloud.HuaweiAccessKey, SecretKey: localcloud.HuaweiSecretKey, ProjectID: localcloud.HuaweiProjectID,
-		Endpoint: srv.URL(), RequestsPerSecond: 500,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client := localClient(t, srv)
 	days := int32(30)
 	// The second page is served last, after the pages above it grew the list:
 	// the positions it would have covered shifted past it, so the read has
@@ -77,13 +85,7 @@ func TestReadEventsAllProjects(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := localcloud.StartForTest(t, tc.cfg)
-			client, err := huaweicloud.NewClient(huaweicloud.Config{
-				AccessKey: localcloud.HuaweiAccessKey, SecretKey: localcloud.HuaweiSecretKey, ProjectID: localcloud.HuaweiProjectID,
-				Endpoint: srv.URL(), RequestsPerSecond: 500,
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
+			client := localClient(t, srv)
 			days := int32(30)
 			for read := range 2 {
 				srv.ResetRequests()
