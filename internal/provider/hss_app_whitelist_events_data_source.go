@@ -295,10 +295,11 @@ func (d *hssAppWhitelistEventsDataSource) Read(ctx context.Context, req datasour
 	// Under the protocol server, each page is encoded as state as it arrives;
 	// on the framework's own path, it is kept as models.
 	list := encodedListFrom(ctx)
-	budget := newStateBudget(maxResultsOf(model.MaxResults))
+	maxResults := maxResultsOf(model.MaxResults)
+	budget := newStateBudget(maxResults)
 	var keep huaweicloud.Keep[hssKeptEvent] = keepHSSEventModels
 	switch {
-	case maxResultsOf(model.MaxResults).ValueInt64() == 0 && !model.MaxResults.IsNull():
+	case !maxResults.IsNull() && maxResults.ValueInt64() == 0:
 		keep = keepHSSEventSummaries
 	case list != nil:
 		keep = keepHSSEventsEncoded(budget, model.Severities)
@@ -319,7 +320,7 @@ func (d *hssAppWhitelistEventsDataSource) Read(ctx context.Context, req datasour
 
 	events := keepMatching(result.Events, model.Severities, func(e *hssKeptEvent) *string { return e.severity })
 	model.Summary = summarizeHSSEvents(events)
-	events = cutToMaxResults(events, maxResultsOf(model.MaxResults), "newest", &resp.Diagnostics)
+	events = cutToMaxResults(events, maxResults, "newest", &resp.Diagnostics)
 	model.TotalNum = types.Int64Value(result.TotalNum)
 	elements := hssListElements(events)
 	if addStateTooLarge(&resp.Diagnostics, budget.check(len(elements), encodedSize(elements)), hssNarrowing, "newest") {

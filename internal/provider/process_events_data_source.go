@@ -192,9 +192,10 @@ func (d *processEventsDataSource) Read(ctx context.Context, req datasource.ReadR
 		return
 	}
 	severities, statuses := matcher(model.Severities), matcher(model.Statuses)
-	summaryOnly := maxResultsOf(model.MaxResults).ValueInt64() == 0 && !model.MaxResults.IsNull()
+	maxResults := maxResultsOf(model.MaxResults)
+	summaryOnly := !maxResults.IsNull() && maxResults.ValueInt64() == 0
 	encoded := encodedListFrom(ctx)
-	budget := newStateBudget(maxResultsOf(model.MaxResults))
+	budget := newStateBudget(maxResults)
 
 	// keepMapped keeps a page's mapped events and their list elements,
 	// counted against the budget of list (a page's window).
@@ -279,7 +280,7 @@ func (d *processEventsDataSource) Read(ctx context.Context, req datasource.ReadR
 	addReadWarnings(&resp.Diagnostics, readWarnings)
 	logging.Info(ctx, "read process events", map[string]any{"events": len(events), "elapsed": time.Since(started).String()})
 	model.Summary = summarizeProcessEvents(events)
-	events = cutToMaxResults(events, maxResultsOf(model.MaxResults), "newest", &resp.Diagnostics)
+	events = cutToMaxResults(events, maxResults, "newest", &resp.Diagnostics)
 	elements := make([]listElement[processEventModel], len(events))
 	for i := range events {
 		elements[i] = events[i].listElement

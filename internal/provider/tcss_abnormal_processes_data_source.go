@@ -83,7 +83,7 @@ func (d *tcssAbnormalProcessesDataSource) Schema(_ context.Context, _ datasource
 				Optional: true, Validators: []validator.String{stringvalidator.OneOf("asc", "desc")},
 				Description: "`asc` or `desc`, sent to the API as `Order` (default: the API's). With a time range, only `desc`.",
 			},
-			"last_days": lastDaysAttribute("Only events found in the last 1 to 30 days, by `found_time` read in "+
+			"last_days": lastDaysAttribute("Only events of the last 1 to 30 days, by `time_field` (default `found_time`) read in "+
 				"`tencentcloud.time_zone`. Optional; without `last_days` or `begin_time` + `end_time`, the whole list. With a range "+
 				"the list is read newest first and paging stops at the first page that reaches past the range's start; every page's "+
 				"order is checked, and if the service does not keep it (or refuses `By`) every page is read instead, with a warning.", false),
@@ -283,9 +283,10 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 		By: tcssOrderBy[model.TimeField.ValueString()]}
 
 	list := encodedListFrom(ctx)
-	budget := newStateBudget(maxResultsOf(model.MaxResults))
+	maxResults := maxResultsOf(model.MaxResults)
+	budget := newStateBudget(maxResults)
 	wanted := matcher(model.RuleLevels)
-	summaryOnly := maxResultsOf(model.MaxResults).ValueInt64() == 0 && !model.MaxResults.IsNull()
+	summaryOnly := !maxResults.IsNull() && maxResults.ValueInt64() == 0
 	var times *tcssTimes
 	newKeep := func() tencentcloud.Keep[tcssKeptEvent] {
 		budget.restart(0)
@@ -327,7 +328,7 @@ func (d *tcssAbnormalProcessesDataSource) Read(ctx context.Context, req datasour
 	events = keepMatching(events, model.RuleLevels, func(e *tcssKeptEvent) *string { return e.level })
 	model.Summary = summarizeTCSSEvents(events)
 	model.MatchedCount = types.Int64Value(int64(len(events)))
-	events = cutToMaxResults(events, maxResultsOf(model.MaxResults), "first", &resp.Diagnostics)
+	events = cutToMaxResults(events, maxResults, "first", &resp.Diagnostics)
 	model.TotalCount = types.Int64Value(result.Total)
 	times.warn(&resp.Diagnostics)
 	elements := make([]listElement[tcssListEventModel], len(events))
