@@ -20,6 +20,7 @@ import (
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/logging"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/paging"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/processevent"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/tencentcloud"
 )
 
@@ -186,29 +187,67 @@ func (d *processEventsDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	readTencent, readHuawei := d.cloudsToRead(model.Clouds, model.EnterpriseProjectID, model.TimeField.ValueString() == "last_seen", &resp.Diagnostics)
-	r := readTimeRange(model.LastDays, model.BeginTime, model.EndTime, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	severities, statuses := matcher(model.Severities), matcher(model.Statuses)
-	maxResults := maxResultsOf(model.MaxResults)
-	summaryOnly := !maxResults.IsNull() && maxResults.ValueInt64() == 0
 	encoded := encodedListFrom(ctx)
-	budget := newStateBudget(maxResults)
-
-	// keepMapped keeps a page's mapped events and their list elements,
-	// counted against the budget of list (a page's window).
-	keepMapped := func(list int, total int64, models []processEventModel, kept []processKeptEvent) ([]processKeptEvent, error) {
-		if summaryOnly {
-			return kept, nil
-		}
-		elements, err := keepElements(encoded, processEventCodec, len(models), func(i int) processEventModel { return models[i] })
+	read := readProcessEvents(ctx, d.data, &model.processEventsArgs, func(events []processevent.Event, kept []processKeptEvent) error {
+		elements, err := keepElements(encoded, processEventCodec, len(events), func(i int) processEventModel { return newProcessEventModel(&events[i]) })
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for i := range kept {
 			kept[i].listElement = elements[i]
+		}
+		return nil
+	}, &resp.Diagnostics)
+	if read == nil {
+		return
+	}
+	model.Summary = read.summary
+	elements := make([]listElement[processEventModel], len(read.events))
+	for i := range read.events {
+		elements[i] = read.events[i].listElement
+	}
+	if addStateTooLarge(&resp.Diagnostics, read.budget.check(len(elements), encodedSize(elements)), processNarrowing, "newest") {
+		return
+	}
+	resp.Diagnostics.Append(setListState(ctx, &resp.State, encoded, "events", &model, elements,
+		func(m *processEventsModel, events []processEventModel) { m.Events = events })...)
+}
+
+// processEventsRead is what a read of the process events of both clouds
+// returns: the events that matched, newest first, cut to max_results, each
+// with its output; the summary of every match; the state's budget.
+type processEventsRead struct {
+	events  []processKeptEvent
+	summary *processSummaryModel
+	budget  *stateBudget
+}
+
+// readProcessEvents is the read cwpp_process_events and cwpp_ocsf_findings
+// share: each cloud concurrently through its reader, output making each
+// page's elements as pages arrive (counted against the state's budget),
+// then the filters, the order, the summary and max_results. Nil when the
+// read failed, its diagnostics added.
+func readProcessEvents(ctx context.Context, data *providerData, args *processEventsArgs,
+	output func(events []processevent.Event, kept []processKeptEvent) error, diags *diag.Diagnostics,
+) *processEventsRead {
+	readTencent, readHuawei := cloudsToRead(data, args.Clouds, args.EnterpriseProjectID, args.TimeField.ValueString() == "last_seen", diags)
+	r := readTimeRange(args.LastDays, args.BeginTime, args.EndTime, diags)
+	if diags.HasError() {
+		return nil
+	}
+	severities, statuses := matcher(args.Severities), matcher(args.Statuses)
+	maxResults := maxResultsOf(args.MaxResults)
+	summaryOnly := !maxResults.IsNull() && maxResults.ValueInt64() == 0
+	budget := newStateBudget(maxResults)
+
+	// keep keeps a page's events and their outputs, counted against the
+	// budget of list (a page's window).
+	keep := func(list int, total int64, events []processevent.Event, kept []processKeptEvent) ([]processKeptEvent, error) {
+		if summaryOnly {
+			return kept, nil
+		}
+		if err := output(events, kept); err != nil {
+			return nil, err
 		}
 		return kept, budget.add(list, total, len(kept), func(i int) (int, bool) {
 			e := &kept[i]
@@ -229,7 +268,7 @@ func (d *processEventsDataSource) Read(ctx context.Context, req datasource.ReadR
 			continue
 		}
 		g.Go(func() error {
-			events, warnings, err := read(gctx, r, model.Statuses, keepMapped, restart)
+			events, warnings, err := read(gctx, r, args.Statuses, keep, restart)
 			mu.Lock()
 			defer mu.Unlock()
 			all = append(all, events...) // in any order: sorted below
@@ -247,14 +286,14 @@ func (d *processEventsDataSource) Read(ctx context.Context, req datasource.ReadR
 				continue // stopped because the other cloud failed
 			}
 			switch {
-			case addStateTooLarge(&resp.Diagnostics, err, processNarrowing, "newest"):
+			case addStateTooLarge(diags, err, processNarrowing, "newest"):
 			case cloud == cloudTencent:
-				resp.Diagnostics.AddError(tencentErrorSummary(tencentcloud.ActionDescribeAbnormalProcessEvents), tencentErrorDetail(err))
+				diags.AddError(tencentErrorSummary(tencentcloud.ActionDescribeAbnormalProcessEvents), tencentErrorDetail(err))
 			default:
-				resp.Diagnostics.AddError(huaweiErrorSummary(huaweicloud.ActionListAppWhitelistEvent), huaweiErrorDetail(err))
+				diags.AddError(huaweiErrorSummary(huaweicloud.ActionListAppWhitelistEvent), huaweiErrorDetail(err))
 			}
 		}
-		return
+		return nil
 	}
 
 	events := all[:0]
@@ -277,24 +316,16 @@ func (d *processEventsDataSource) Read(ctx context.Context, req datasource.ReadR
 		}
 		return ea.id < eb.id
 	})
-	addReadWarnings(&resp.Diagnostics, readWarnings)
+	addReadWarnings(diags, readWarnings)
 	logging.Info(ctx, "read process events", map[string]any{"events": len(events), "elapsed": time.Since(started).String()})
-	model.Summary = summarizeProcessEvents(events)
-	events = cutToMaxResults(events, maxResults, "newest", &resp.Diagnostics)
-	elements := make([]listElement[processEventModel], len(events))
-	for i := range events {
-		elements[i] = events[i].listElement
-	}
-	if addStateTooLarge(&resp.Diagnostics, budget.check(len(elements), encodedSize(elements)), processNarrowing, "newest") {
-		return
-	}
-	resp.Diagnostics.Append(setListState(ctx, &resp.State, encoded, "events", &model, elements,
-		func(m *processEventsModel, events []processEventModel) { m.Events = events })...)
+	summary := summarizeProcessEvents(events)
+	events = cutToMaxResults(events, maxResults, "newest", diags)
+	return &processEventsRead{events: events, summary: summary, budget: budget}
 }
 
 // keepPage turns one page's mapped events into what the read keeps, counted
 // under a list index toward the state's budget.
-type keepPage func(list int, total int64, models []processEventModel, kept []processKeptEvent) ([]processKeptEvent, error)
+type keepPage func(list int, total int64, events []processevent.Event, kept []processKeptEvent) ([]processKeptEvent, error)
 
 // cloudRead reads one cloud's events of a range, and what its reader noticed.
 // restart(list) forgets what keep counted of a list read that starts over.
@@ -302,19 +333,19 @@ type cloudRead func(ctx context.Context, r timeRange, statuses []types.String, k
 
 // cloudsToRead returns a read for each cloud to read: those named, or every
 // configured one; a diagnostic for a named cloud that is not configured.
-func (d *processEventsDataSource) cloudsToRead(named []types.String, enterpriseProject types.String, lastSeen bool, diags *diag.Diagnostics) (tencent, huawei cloudRead) {
+func cloudsToRead(data *providerData, named []types.String, enterpriseProject types.String, lastSeen bool, diags *diag.Diagnostics) (tencent, huawei cloudRead) {
 	want := map[string]bool{}
 	for _, c := range named {
 		want[c.ValueString()] = true
 	}
 	configured := func(cloud string) bool {
-		if d.data == nil {
+		if data == nil {
 			return false
 		}
 		if cloud == cloudTencent {
-			return d.data.tencent != nil || d.data.tencentIncomplete != ""
+			return data.tencent != nil || data.tencentIncomplete != ""
 		}
-		return d.data.huawei != nil || d.data.huaweiIncomplete != ""
+		return data.huawei != nil || data.huaweiIncomplete != ""
 	}
 	if len(named) == 0 {
 		want[cloudTencent], want[cloudHuawei] = configured(cloudTencent), configured(cloudHuawei)
@@ -325,17 +356,17 @@ func (d *processEventsDataSource) cloudsToRead(named []types.String, enterpriseP
 		}
 	}
 	if want[cloudTencent] {
-		if client, region, _, ok := d.data.tencentRead(context.Background(), types.StringNull(), diags); ok {
-			zone := d.data.tencentZone
+		if client, region, _, ok := data.tencentRead(context.Background(), types.StringNull(), diags); ok {
+			zone := data.tencentZone
 			tencent = func(ctx context.Context, r timeRange, statuses []types.String, keep keepPage, restart func(int)) ([]processKeptEvent, []paging.Warning, error) {
-				return readTCSSProcessEvents(d.data.logContext(ctx), client, region, zone, lastSeen, r, statuses, keep, restart)
+				return readTCSSProcessEvents(data.logContext(ctx), client, region, zone, lastSeen, r, statuses, keep, restart)
 			}
 		}
 	}
 	if want[cloudHuawei] {
-		if client, _, ok := d.data.huaweiRead(context.Background(), diags); ok {
+		if client, _, ok := data.huaweiRead(context.Background(), diags); ok {
 			huawei = func(ctx context.Context, r timeRange, statuses []types.String, keep keepPage, _ func(int)) ([]processKeptEvent, []paging.Warning, error) {
-				return readHSSProcessEvents(d.data.logContext(ctx), client, enterpriseProject.ValueStringPointer(), r, statuses, keep)
+				return readHSSProcessEvents(data.logContext(ctx), client, enterpriseProject.ValueStringPointer(), r, statuses, keep)
 			}
 		}
 	}
@@ -366,7 +397,7 @@ func readTCSSProcessEvents(ctx context.Context, client tencentcloud.API, region 
 	if lastSeen {
 		q.By = tencentcloud.ByLatestFoundTime
 	}
-	if native := nativeStatuses(tcssStatusOf, statuses); len(statuses) > 0 {
+	if native := nativeStatuses(processevent.TCSSStatuses, statuses); len(statuses) > 0 {
 		switch len(native) {
 		case 0:
 			return nil, nil, nil
@@ -374,27 +405,28 @@ func readTCSSProcessEvents(ctx context.Context, client tencentcloud.API, region 
 			q.Request.Filters = []*tencentcloud.RunTimeFilters{{Name: ptrTo("Status"), Values: []*string{&native[0]}, ExactMatch: ptrTo(true)}}
 		}
 	}
+	var times *tcssTimes
 	result, err := tencentcloud.ReadList(ctx, client, q, func() tencentcloud.Keep[processKeptEvent] {
 		restart(0)
-		times := newTCSSTimes(zone)
-		return func(_ int64, events []tencentcloud.AbnormalProcessEventInfo) ([]processKeptEvent, error) {
-			models := make([]processEventModel, len(events))
-			kept := make([]processKeptEvent, len(events))
-			for i := range events {
-				models[i] = newTCSSProcessEvent(&events[i], times)
-				seen := events[i].FoundTime
-				if lastSeen {
-					seen = events[i].LatestFoundTime // newest first by the time the range applies to
-				}
-				at, ok := times.at(seen)
-				kept[i] = keptProcessEvent(&models[i], at, ok)
+		times = newTCSSTimes(zone) // counts the bad times of this attempt alone
+		return func(_ int64, page []tencentcloud.AbnormalProcessEventInfo) ([]processKeptEvent, error) {
+			events := make([]processevent.Event, len(page))
+			kept := make([]processKeptEvent, len(page))
+			for i := range page {
+				events[i] = processevent.FromTCSS(&page[i], times.parse)
+				events[i].Region = region
+				// newest first by the time the range applies to
+				kept[i] = keptProcessEvent(&events[i], events[i].Seen(lastSeen))
 			}
 			// The API counts the whole list: only what is read counts toward the state.
-			return keep(0, 0, models, kept)
+			return keep(0, 0, events, kept)
 		}
 	})
 	if err != nil {
 		return nil, nil, err
+	}
+	if w, ok := times.warning(); ok {
+		result.Warnings = append(result.Warnings, w)
 	}
 	return result.Items, result.Warnings, nil
 }
@@ -406,7 +438,7 @@ func readHSSProcessEvents(ctx context.Context, client *huaweicloud.Client, enter
 ) ([]processKeptEvent, []paging.Warning, error) {
 	q := huaweicloud.Query{Target: client.Resolve(huaweicloud.Target{}), LastDays: r.LastDays, Begin: r.Begin, End: r.End,
 		EnterpriseProjectID: enterpriseProject, AllProjects: client.AllProjects()}
-	if native := nativeStatuses(hssStatusOf, statuses); len(statuses) > 0 {
+	if native := nativeStatuses(processevent.HSSStatuses, statuses); len(statuses) > 0 {
 		switch len(native) {
 		case 0:
 			return nil, nil, nil // HSS events are only new or resolved
@@ -415,18 +447,14 @@ func readHSSProcessEvents(ctx context.Context, client *huaweicloud.Client, enter
 		}
 	}
 	result, err := huaweicloud.ReadEventsAs(ctx, client, q, huaweicloud.DefaultConcurrency, func(page huaweicloud.Page) ([]processKeptEvent, error) {
-		models := make([]processEventModel, len(page.Events))
+		events := make([]processevent.Event, len(page.Events))
 		kept := make([]processKeptEvent, len(page.Events))
 		for i := range page.Events {
-			e := &page.Events[i]
-			models[i] = newHSSProcessEvent(e)
-			var at time.Time
-			if e.OccurTime != nil {
-				at = time.UnixMilli(*e.OccurTime).UTC()
-			}
-			kept[i] = keptProcessEvent(&models[i], at, e.OccurTime != nil)
+			events[i] = processevent.FromHSS(&page.Events[i])
+			events[i].Region = q.Target.Region
+			kept[i] = keptProcessEvent(&events[i], events[i].Time)
 		}
-		return keep(1+page.Window, page.Total, models, kept)
+		return keep(1+page.Window, page.Total, events, kept)
 	})
 	if err != nil {
 		return nil, nil, err

@@ -1,41 +1,27 @@
 package provider
 
 import (
-	"path"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
-	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/tencentcloud"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/processevent"
 )
 
-// The OCSF-aligned vocabulary of cwpp_process_events: severity_id 1
-// informational to 5 critical, a finding's status_id 1 new, 3 suppressed, 4
-// resolved; 0 unknown for an absent native value (OCSF's "not known"), 99
-// other for a native value the table does not know (kept in native_*).
+// The clouds, as the data sources name them, and the normalized words of
+// an absent native value and of one the mapping does not know.
 const (
-	cloudTencent = "tencentcloud"
-	cloudHuawei  = "huaweicloud"
-	unknown      = "unknown"
-	other        = "other"
-	otherID      = 99
+	cloudTencent = processevent.Tencent
+	cloudHuawei  = processevent.Huawei
+	unknown      = processevent.Unknown
+	other        = processevent.Other
 )
 
-var (
-	processSeverityIDs = map[string]int64{"informational": 1, "low": 2, "medium": 3, "high": 4, "critical": 5}
-	processStatusIDs   = map[string]int64{"new": 1, "suppressed": 3, "resolved": 4}
-
-	// The mapping tables, one per cloud (docs/data-sources/process_events.md).
-	tcssSeverities = map[string]string{"HIGH": "high", "MIDDLE": "medium", "LOW": "low"}
-	tcssStatusOf   = map[string]string{"EVENT_UNDEAL": "new", "EVENT_DEALED": "resolved", "EVENT_INGNORE": "suppressed"}
-	hssSeverityOf  = map[string]string{"Critical": "critical", "High": "high", "Medium": "medium", "Low": "low", "Security": "informational"}
-	hssStatusOf    = map[string]string{"unhandled": "new", "handled": "resolved"}
-)
-
-type processEventsModel struct {
+// processEventsArgs are the arguments of cwpp_process_events, which
+// cwpp_ocsf_findings shares.
+type processEventsArgs struct {
 	Clouds     []types.String `tfsdk:"clouds"`
 	LastDays   types.Number   `tfsdk:"last_days"`
 	BeginTime  types.String   `tfsdk:"begin_time"`
@@ -45,9 +31,13 @@ type processEventsModel struct {
 	MaxResults types.Number   `tfsdk:"max_results"`
 	TimeField  types.String   `tfsdk:"time_field"`
 	// EnterpriseProjectID is HSS's.
-	EnterpriseProjectID types.String         `tfsdk:"enterprise_project_id"`
-	Summary             *processSummaryModel `tfsdk:"summary"`
-	Events              []processEventModel  `tfsdk:"events"`
+	EnterpriseProjectID types.String `tfsdk:"enterprise_project_id"`
+}
+
+type processEventsModel struct {
+	processEventsArgs
+	Summary *processSummaryModel `tfsdk:"summary"`
+	Events  []processEventModel  `tfsdk:"events"`
 }
 
 type processSummaryModel struct {
@@ -104,16 +94,9 @@ type processParentModel struct {
 	PID  types.Int64  `tfsdk:"pid"`
 }
 
-// normalized maps a native value through table; an absent or unknown one is
-// "unknown", id 0, and kept.
-func normalized(native *string, table map[string]string, ids map[string]int64) (types.String, types.Int64) {
-	if native == nil || *native == "" {
-		return types.StringValue(unknown), types.Int64Value(0)
-	}
-	if v, ok := table[*native]; ok {
-		return types.StringValue(v), types.Int64Value(ids[v])
-	}
-	return types.StringValue(other), types.Int64Value(otherID)
+// normalized is a normalized value's word and id.
+func normalized(v processevent.Value) (types.String, types.Int64) {
+	return types.StringValue(v.Name), types.Int64Value(v.ID)
 }
 
 // anySet says whether any of the values is not null: an object whose
@@ -127,64 +110,45 @@ func anySet(values ...interface{ IsNull() bool }) bool {
 	return false
 }
 
-// newTCSSProcessEvent maps a TCSS list item (the TCSS table).
-func newTCSSProcessEvent(e *tencentcloud.AbnormalProcessEventInfo, times *tcssTimes) processEventModel {
-	str := types.StringPointerValue
-	m := processEventModel{
-		Cloud: types.StringValue(cloudTencent), EventID: str(e.Id), TimeRFC3339: times.rfc3339(e.FoundTime),
-		FirstSeen: times.rfc3339(e.FoundTime), LastSeen: times.rfc3339(e.LatestFoundTime), Count: types.Int64PointerValue(e.EventCount),
-		Title: str(e.MatchRuleName), Description: str(e.Description),
-		NativeSeverity: str(e.MatchRuleLevel), NativeStatus: str(e.Status),
+// rfc3339Of is a time's companion, its fraction of a second kept (events of
+// one second must not compare equal); null for nil.
+func rfc3339Of(t *time.Time) timetypes.RFC3339 {
+	if t == nil {
+		return timetypes.NewRFC3339Null()
 	}
-	m.Severity, m.SeverityID = normalized(e.MatchRuleLevel, tcssSeverities, processSeverityIDs)
-	m.Status, m.StatusID = normalized(e.Status, tcssStatusOf, processStatusIDs)
-	if d := (processDeviceModel{Hostname: str(e.NodeName), IP: str(e.HostIP), UID: str(e.HostID)}); anySet(d.Hostname, d.IP, d.UID) {
-		m.Device = &d
-	}
-	if c := (processContainerModel{UID: str(e.ContainerId), Name: str(e.ContainerName), ImageName: str(e.ImageName)}); anySet(c.UID, c.Name, c.ImageName) {
-		m.Container = &c
-	}
-	p := processModel{Path: str(e.ProcessPath), CmdLine: str(e.CmdLine), Name: types.StringNull(), PID: types.Int64Null(), User: types.StringNull()}
-	if e.ProcessPath != nil && *e.ProcessPath != "" {
-		p.Name = types.StringValue(path.Base(*e.ProcessPath))
-	}
-	if anySet(p.Path, p.CmdLine) {
-		m.Process = &p
-	}
-	return m
+	return timetypes.NewRFC3339ValueMust(t.Format(time.RFC3339Nano))
 }
 
-// newHSSProcessEvent maps an HSS event (the HSS table).
-func newHSSProcessEvent(e *huaweicloud.AppWhitelistEventResponseInfo) processEventModel {
+// newProcessEventModel is an event as an element of cwpp_process_events.
+func newProcessEventModel(e *processevent.Event) processEventModel {
 	str := types.StringPointerValue
 	m := processEventModel{
-		Cloud: types.StringValue(cloudHuawei), EventID: str(e.EventID), TimeRFC3339: msRFC3339(e.OccurTime),
-		FirstSeen: msRFC3339(e.OccurTime), LastSeen: msRFC3339(e.OccurTime), Count: types.Int64Null(),
-		Title: str(e.EventName), Description: types.StringNull(),
-		NativeSeverity: str(e.Severity), NativeStatus: str(e.HandleStatus),
+		Cloud: types.StringValue(e.Cloud), EventID: str(e.ID), TimeRFC3339: rfc3339Of(e.Time),
+		FirstSeen: rfc3339Of(e.FirstSeen), LastSeen: rfc3339Of(e.LastSeen), Count: types.Int64PointerValue(e.Count),
+		Title: str(e.Title), Description: str(e.Description),
+		NativeSeverity: str(e.Severity.Native), NativeStatus: str(e.Status.Native),
 	}
-	m.Severity, m.SeverityID = normalized(e.Severity, hssSeverityOf, processSeverityIDs)
-	m.Status, m.StatusID = normalized(e.HandleStatus, hssStatusOf, processStatusIDs)
-	if d := (processDeviceModel{Hostname: str(e.Host()), IP: str(e.IP()), UID: str(e.HostID)}); anySet(d.Hostname, d.IP, d.UID) {
-		m.Device = &d
+	m.Severity, m.SeverityID = normalized(e.Severity)
+	m.Status, m.StatusID = normalized(e.Status)
+	if d := e.Device; d != nil {
+		m.Device = &processDeviceModel{Hostname: str(d.Hostname), IP: str(d.IP), UID: str(d.UID)}
 	}
-	if r := e.ResourceInfo; r != nil {
-		if c := (processContainerModel{UID: str(r.ContainerID), Name: types.StringNull(), ImageName: str(r.ImageName)}); anySet(c.UID, c.ImageName) {
-			m.Container = &c
+	if c := e.Container; c != nil {
+		if model := (processContainerModel{UID: str(c.UID), Name: str(c.Name), ImageName: str(c.ImageName)}); anySet(model.UID, model.Name, model.ImageName) {
+			m.Container = &model
 		}
 	}
-	if procs := e.Processes(); len(procs) > 0 {
-		p := &procs[0]
-		proc := processModel{
-			Name: str(p.ProcessName), Path: str(p.ProcessPath), PID: types.Int64PointerValue(p.ProcessPid),
-			CmdLine: str(p.ProcessCmdline), User: str(p.ProcessUsername),
-		}
+	if len(e.Processes) > 0 {
+		p := &e.Processes[0]
+		proc := processModel{Name: str(p.Name), Path: str(p.Path), PID: types.Int64PointerValue(p.PID), CmdLine: str(p.CmdLine), User: str(p.User)}
 		if anySet(proc.Name, proc.Path, proc.PID, proc.CmdLine, proc.User) {
 			m.Process = &proc
 		}
-		parent := processParentModel{Name: str(p.ParentProcessName), Path: str(p.ParentProcessPath), PID: types.Int64PointerValue(p.ParentProcessPid)}
-		if anySet(parent.Name, parent.Path, parent.PID) {
-			m.ParentProcess = &parent
+		if parent := p.Parent; parent != nil {
+			model := processParentModel{Name: str(parent.Name), Path: str(parent.Path), PID: types.Int64PointerValue(parent.PID)}
+			if anySet(model.Name, model.Path, model.PID) {
+				m.ParentProcess = &model
+			}
 		}
 	}
 	return m
@@ -202,10 +166,14 @@ type processKeptEvent struct {
 	listElement[processEventModel]
 }
 
-// keptProcessEvent keeps one mapped event.
-func keptProcessEvent(m *processEventModel, at time.Time, hasTime bool) processKeptEvent {
-	return processKeptEvent{
-		cloud: m.Cloud.ValueString(), id: strings.Clone(m.EventID.ValueString()), hasID: !m.EventID.IsNull(),
-		at: at, hasTime: hasTime, severity: m.Severity.ValueString(), status: m.Status.ValueString(),
+// keptProcessEvent keeps what a read needs of one event, ordered by seen.
+func keptProcessEvent(e *processevent.Event, seen *time.Time) processKeptEvent {
+	k := processKeptEvent{cloud: e.Cloud, severity: e.Severity.Name, status: e.Status.Name, hasTime: seen != nil, hasID: e.ID != nil}
+	if e.ID != nil {
+		k.id = strings.Clone(*e.ID)
 	}
+	if seen != nil {
+		k.at = *seen
+	}
+	return k
 }

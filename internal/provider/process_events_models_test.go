@@ -2,6 +2,9 @@ package provider
 
 import (
 	"testing"
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/processevent"
 )
 
 // TestNormalizedUnknownIsNotOther: an absent native value is unknown (0), a
@@ -13,7 +16,7 @@ func TestNormalizedUnknownIsNotOther(t *testing.T) {
 		want   string
 		id     int64
 	}{{nil, "unknown", 0}, {&empty, "unknown", 0}, {&odd, "other", 99}, {&high, "high", 4}} {
-		s, id := normalized(tc.native, tcssSeverities, processSeverityIDs)
+		s, id := normalized(processevent.Normalize(tc.native, processevent.TCSSSeverities, processevent.SeverityIDs))
 		if s.ValueString() != tc.want || id.ValueInt64() != tc.id {
 			t.Errorf("%v: %s %d, want %s %d", tc.native, s.ValueString(), id.ValueInt64(), tc.want, tc.id)
 		}
@@ -29,6 +32,9 @@ func TestMillisecondCompanionsKeepMilliseconds(t *testing.T) {
 		1731385152500: "2024-11-12T04:19:12.5Z",
 	} {
 		if got := msRFC3339(&ms).ValueString(); got != want {
+			t.Errorf("%d: %s, want %s", ms, got, want)
+		}
+		if got := rfc3339Of(processevent.FromHSS(&huaweicloud.AppWhitelistEventResponseInfo{OccurTime: &ms}).Time).ValueString(); got != want {
 			t.Errorf("%d: %s, want %s", ms, got, want)
 		}
 	}

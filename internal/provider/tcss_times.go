@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/paging"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/tencentcloud"
 )
 
@@ -61,12 +62,18 @@ func (t *tcssTimes) rfc3339(s *string) timetypes.RFC3339 {
 
 // warn adds the read's one warning about times that did not read.
 func (t *tcssTimes) warn(diags *diag.Diagnostics) {
+	if w, ok := t.warning(); ok {
+		diags.AddWarning(w.Summary, w.Detail)
+	}
+}
+
+// warning is the read's one warning about times that did not read, if any.
+func (t *tcssTimes) warning() (paging.Warning, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.bad == 0 {
-		return
+		return paging.Warning{}, false
 	}
-	diags.AddWarning("TCSS times not understood",
-		fmt.Sprintf("%d TCSS times were not of the form YYYY-MM-DD hh:mm:ss, such as %q: their *_rfc3339 companions are null "+
-			"and the raw strings are kept as the API sent them.", t.bad, t.example))
+	return paging.Warning{Summary: "TCSS times not understood", Detail: fmt.Sprintf("%d TCSS times were not of the form YYYY-MM-DD hh:mm:ss, such as %q: their *_rfc3339 companions are null "+
+		"and the raw strings are kept as the API sent them.", t.bad, t.example)}, true
 }
