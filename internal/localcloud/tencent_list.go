@@ -269,3 +269,9 @@ func (s *Server) answerTencentList(w http.ResponseWriter, body []byte, requestID
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(out)
 }
+
+// TCSSListEntry is the list entry (AbnormalProcessEventInfo, as JSON) the
+// server makes of a detail response, for tests that map list entries.
+func TCSSListEntry(id string, detail json.RawMessage) ([]byte, error) {
+	return json.Marshal(tcssListEventOf(id, detail).info)
+}
