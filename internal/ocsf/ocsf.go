@@ -304,7 +304,9 @@ func caption(v processevent.Value, captions map[int64]string) (int64, string) {
 }
 
 // dt is a time's RFC 3339 form with its milliseconds, in the time's zone.
-func dt(t time.Time) string { return t.Truncate(time.Millisecond).Format("2006-01-02T15:04:05.999Z07:00") }
+func dt(t time.Time) string {
+	return t.Truncate(time.Millisecond).Format("2006-01-02T15:04:05.999Z07:00")
+}
 
 func dtOf(t *time.Time) string {
 	if t == nil {

@@ -146,7 +146,7 @@ func TestReferenceEventsAreValidFindings(t *testing.T) {
 		"status_code": *tcss.Status, "device.type_id": 0, "device.ip": "172.16.0.34",
 		"evidences.0.file.path": *tcss.ProcessPath, "evidences.0.container.name": "/adoring_ishizaka",
 		"evidences.0.process": nil, // a TCSS list item has no process id
-		"unmapped.ClusterID": "cls-13nfdn****", "unmapped.MatchRuleId": "100000000000000000000004", "unmapped.Id": nil, "unmapped.HostIP": nil,
+		"unmapped.ClusterID":  "cls-13nfdn****", "unmapped.MatchRuleId": "100000000000000000000004", "unmapped.Id": nil, "unmapped.HostIP": nil,
 		"remediation.desc": *tcss.Solution, "finding_info.title": "REVERSE_SHELL", "severity": "High",
 	})
 	for _, h := range referenceHSS(t) {

@@ -37,7 +37,7 @@ func (n native) hss(e *processevent.Event, f *finding, c *container) {
 		"event_id": true, "event_name": true, "severity": true, "handle_status": true,
 		"occur_time": e.Time != nil, "recommendation": f.Remediation != nil,
 		"host_name": f.Device != nil && topHost, "host_id": f.Device != nil,
-		"private_ip": f.Device != nil && f.Device.IP != nil && topIP,
+		"private_ip":                 f.Device != nil && f.Device.IP != nil && topIP,
 		"resource_info.host_name":    f.Device != nil && !topHost,
 		"resource_info.host_ip":      f.Device != nil && f.Device.IP != nil && !topIP,
 		"resource_info.container_id": placed,
