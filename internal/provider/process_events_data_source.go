@@ -49,120 +49,133 @@ func (d *processEventsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 	object := func(description string, attrs map[string]schema.Attribute) schema.SingleNestedAttribute {
 		return schema.SingleNestedAttribute{Computed: true, Description: description, Attributes: attrs}
 	}
-	counts := func(description string) schema.MapAttribute {
-		return schema.MapAttribute{Computed: true, ElementType: types.Int64Type, Description: description}
-	}
+	attributes := processEventArguments()
 	resp.Schema = schema.Schema{
 		Description: "Process events of both clouds in one schema aligned with OCSF (the Open Cybersecurity Schema Framework), " +
 			"so that one policy covers both: TCSS abnormal-process events (DescribeAbnormalProcessEvents) and HSS " +
 			"application-whitelist events (ListAppWhitelistEvent), read concurrently through the same readers as " +
 			"`cwpp_tcss_abnormal_processes` and `cwpp_hss_app_whitelist_events`, merged newest first. The mapping of " +
 			"each cloud's fields and values is in the tables of this page.",
-		Attributes: map[string]schema.Attribute{
-			"clouds": schema.SetAttribute{
-				Optional: true, ElementType: types.StringType,
-				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(stringvalidator.OneOf(cloudTencent, cloudHuawei)),
-				},
-				Description: "Clouds to read: `tencentcloud`, `huaweicloud` (default: every cloud the provider configures). " +
-					"Naming a cloud the provider does not configure is an error.",
-			},
-			"enterprise_project_id": schema.StringAttribute{
-				Optional: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 256)},
-				Description: enterpriseProjectDescription,
-			},
-			"time_field": schema.StringAttribute{
-				Optional: true, Validators: []validator.String{stringvalidator.OneOf("first_seen", "last_seen")},
-				Description: "The time the range applies to, and the list's order: `first_seen` or `last_seen`, so that an event " +
-					"first found before the range but seen again within it is kept (TCSS `FoundTime` or `LatestFoundTime`; HSS " +
-					"`occur_time` for both) (default: `first_seen`).",
-			},
-			"last_days": lastDaysAttribute("Events of the last 1 to 30 days. Exactly one of `last_days` or `begin_time` + "+
-				"`end_time` is required.", true),
-			"begin_time": rfc3339Attribute("Start of the range, inclusive, an RFC 3339 time such as `2026-11-01T00:00:00Z`. " +
-				"Requires `end_time`. For a range relative to now, use `plantimestamp()`, known at plan."),
-			"end_time": rfc3339Attribute("End of the range, inclusive, an RFC 3339 time after `begin_time`."),
-			"severities": schema.SetAttribute{
-				Optional: true, ElementType: types.StringType,
-				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(stringvalidator.OneOf("critical", "high", "medium", "low", "informational")),
-				},
-				Description: "Only events of these normalized severities: `critical`, `high`, `medium`, `low`, `informational`.",
-			},
-			"statuses": schema.SetAttribute{
-				Optional: true, ElementType: types.StringType,
-				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(stringvalidator.OneOf("new", "resolved", "suppressed")),
-				},
-				Description: "Only events of these normalized statuses: `new`, `resolved`, `suppressed`. Sent to the " +
-					"clouds as their own filters where they have one (TCSS `Status` for one status, HSS `handle_status` " +
-					"for `new` or `resolved` alone; HSS events are never `suppressed`).",
-			},
-			"max_results": maxResultsAttribute("Keep at most this many events, the newest; a warning says when the list was cut (default: all). " +
-				"`0` keeps no events, only `summary`."),
-			"summary": object("Counts over every event that matched, before `max_results`.", map[string]schema.Attribute{
-				"by_cloud":    counts("Events per `cloud`."),
-				"by_severity": counts("Events per normalized `severity`."),
-				"by_status":   counts("Events per normalized `status`."),
-				"newest_time_rfc3339": schema.StringAttribute{
-					Computed: true, CustomType: timetypes.RFC3339Type{},
-					Description: "The latest `time_rfc3339` of the events; null when no event matched.",
-				},
-			}),
-			"events": schema.ListNestedAttribute{
-				Computed: true, Description: "The events, newest first.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"cloud":    s("`tencentcloud` or `huaweicloud`."),
-					"event_id": s("The cloud's own id: a TCSS one is the `event_id` of `cwpp_tcss_abnormal_process`."),
-					"time_rfc3339": schema.StringAttribute{
-						Computed: true, CustomType: timetypes.RFC3339Type{},
-						Description: "When the event was found (TCSS `FoundTime`, read in `tencentcloud.time_zone`) or occurred (HSS " +
-							"`occur_time`, its milliseconds kept).",
-					},
-					"first_seen_rfc3339": schema.StringAttribute{
-						Computed: true, CustomType: timetypes.RFC3339Type{},
-						Description: "When the event was first seen: TCSS `FoundTime`, HSS `occur_time`.",
-					},
-					"last_seen_rfc3339": schema.StringAttribute{
-						Computed: true, CustomType: timetypes.RFC3339Type{},
-						Description: "When the event was last seen: TCSS `LatestFoundTime` (an event that keeps recurring is seen " +
-							"again long after it was first found), HSS `occur_time`.",
-					},
-					"count": n("How many times the event occurred: TCSS `EventCount`; null for HSS, which does not count."),
-					"severity": s("Normalized severity: `critical`, `high`, `medium`, `low`, `informational`; `unknown` when the " +
-						"cloud sent none, `other` for a value the mapping does not know (kept in `native_severity`)."),
-					"severity_id": n("OCSF severity_id: 5 critical, 4 high, 3 medium, 2 low, 1 informational, 0 unknown, 99 other."),
-					"status": s("Normalized status: `new`, `resolved`, `suppressed`; `unknown` when the cloud sent none, `other` " +
-						"for a value the mapping does not know (kept in `native_status`)."),
-					"status_id":       n("OCSF status_id: 1 new, 3 suppressed, 4 resolved, 0 unknown, 99 other."),
-					"title":           s("TCSS `MatchRuleName`, HSS `event_name`."),
-					"description":     s("TCSS `Description`; null for HSS."),
-					"native_severity": s("The cloud's own value: TCSS `MatchRuleLevel`, HSS `severity`."),
-					"native_status":   s("The cloud's own value: TCSS `Status`, HSS `handle_status`."),
-					"device": object("The host: TCSS `NodeName`, `HostIP`, `HostID`; HSS `host_name` (or `resource_info.host_name` "+
-						"where the event has none), `private_ip` (or `resource_info.host_ip`), `host_id`.", map[string]schema.Attribute{
-						"hostname": s("Host name."), "ip": s("Host IP."), "uid": s("Host id."),
-					}),
-					"container": object("TCSS `ContainerId`, `ContainerName`, `ImageName`; HSS `resource_info.container_id` and "+
-						"`resource_info.image_name` (no name). Null when the cloud gives none of them.", map[string]schema.Attribute{
-						"uid": s("Container id."), "name": s("Container name."), "image_name": s("Image name."),
-					}),
-					"process": object("TCSS `ProcessPath` (name is its base name) and `CmdLine`, no pid or user; HSS the first "+
-						"`process_info`: `process_name`, `process_path`, `process_pid`, `process_cmdline`, `process_username`.", map[string]schema.Attribute{
-						"name": s("Process name."), "path": s("Process path."), "pid": n("Process id."),
-						"cmd_line": s("Command line."), "user": s("User running the process."),
-					}),
-					"parent_process": object("Null for TCSS; HSS the first `process_info`'s `parent_process_name`, "+
-						"`parent_process_path`, `parent_process_pid`.", map[string]schema.Attribute{
-						"name": s("Parent process name."), "path": s("Parent process path."), "pid": n("Parent process id."),
-					}),
-				}},
-			},
-		},
+		Attributes: attributes,
 	}
+	attributes["summary"] = processSummaryAttribute()
+	attributes["events"] = schema.ListNestedAttribute{
+		Computed: true, Description: "The events, newest first.",
+		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"cloud":    s("`tencentcloud` or `huaweicloud`."),
+			"event_id": s("The cloud's own id: a TCSS one is the `event_id` of `cwpp_tcss_abnormal_process`."),
+			"time_rfc3339": schema.StringAttribute{
+				Computed: true, CustomType: timetypes.RFC3339Type{},
+				Description: "When the event was found (TCSS `FoundTime`, read in `tencentcloud.time_zone`) or occurred (HSS " +
+					"`occur_time`, its milliseconds kept).",
+			},
+			"first_seen_rfc3339": schema.StringAttribute{
+				Computed: true, CustomType: timetypes.RFC3339Type{},
+				Description: "When the event was first seen: TCSS `FoundTime`, HSS `occur_time`.",
+			},
+			"last_seen_rfc3339": schema.StringAttribute{
+				Computed: true, CustomType: timetypes.RFC3339Type{},
+				Description: "When the event was last seen: TCSS `LatestFoundTime` (an event that keeps recurring is seen " +
+					"again long after it was first found), HSS `occur_time`.",
+			},
+			"count": n("How many times the event occurred: TCSS `EventCount`; null for HSS, which does not count."),
+			"severity": s("Normalized severity: `critical`, `high`, `medium`, `low`, `informational`; `unknown` when the " +
+				"cloud sent none, `other` for a value the mapping does not know (kept in `native_severity`)."),
+			"severity_id": n("OCSF severity_id: 5 critical, 4 high, 3 medium, 2 low, 1 informational, 0 unknown, 99 other."),
+			"status": s("Normalized status: `new`, `resolved`, `suppressed`; `unknown` when the cloud sent none, `other` " +
+				"for a value the mapping does not know (kept in `native_status`)."),
+			"status_id":       n("OCSF status_id: 1 new, 3 suppressed, 4 resolved, 0 unknown, 99 other."),
+			"title":           s("TCSS `MatchRuleName`, HSS `event_name`."),
+			"description":     s("TCSS `Description`; null for HSS."),
+			"native_severity": s("The cloud's own value: TCSS `MatchRuleLevel`, HSS `severity`."),
+			"native_status":   s("The cloud's own value: TCSS `Status`, HSS `handle_status`."),
+			"device": object("The host: TCSS `NodeName`, `HostIP`, `HostID`; HSS `host_name` (or `resource_info.host_name` "+
+				"where the event has none), `private_ip` (or `resource_info.host_ip`), `host_id`.", map[string]schema.Attribute{
+				"hostname": s("Host name."), "ip": s("Host IP."), "uid": s("Host id."),
+			}),
+			"container": object("TCSS `ContainerId`, `ContainerName`, `ImageName`; HSS `resource_info.container_id` and "+
+				"`resource_info.image_name` (no name). Null when the cloud gives none of them.", map[string]schema.Attribute{
+				"uid": s("Container id."), "name": s("Container name."), "image_name": s("Image name."),
+			}),
+			"process": object("TCSS `ProcessPath` (name is its base name) and `CmdLine`, no pid or user; HSS the first "+
+				"`process_info`: `process_name`, `process_path`, `process_pid`, `process_cmdline`, `process_username`.", map[string]schema.Attribute{
+				"name": s("Process name."), "path": s("Process path."), "pid": n("Process id."),
+				"cmd_line": s("Command line."), "user": s("User running the process."),
+			}),
+			"parent_process": object("Null for TCSS; HSS the first `process_info`'s `parent_process_name`, "+
+				"`parent_process_path`, `parent_process_pid`.", map[string]schema.Attribute{
+				"name": s("Parent process name."), "path": s("Parent process path."), "pid": n("Parent process id."),
+			}),
+		}},
+	}
+}
+
+// processEventArguments are the arguments of cwpp_process_events, which
+// cwpp_ocsf_findings shares.
+func processEventArguments() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"clouds": schema.SetAttribute{
+			Optional: true, ElementType: types.StringType,
+			Validators: []validator.Set{
+				setvalidator.SizeAtLeast(1),
+				setvalidator.ValueStringsAre(stringvalidator.OneOf(cloudTencent, cloudHuawei)),
+			},
+			Description: "Clouds to read: `tencentcloud`, `huaweicloud` (default: every cloud the provider configures). " +
+				"Naming a cloud the provider does not configure is an error.",
+		},
+		"enterprise_project_id": schema.StringAttribute{
+			Optional: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 256)},
+			Description: enterpriseProjectDescription,
+		},
+		"time_field": schema.StringAttribute{
+			Optional: true, Validators: []validator.String{stringvalidator.OneOf("first_seen", "last_seen")},
+			Description: "The time the range applies to, and the list's order: `first_seen` or `last_seen`, so that an event " +
+				"first found before the range but seen again within it is kept (TCSS `FoundTime` or `LatestFoundTime`; HSS " +
+				"`occur_time` for both) (default: `first_seen`).",
+		},
+		"last_days": lastDaysAttribute("Events of the last 1 to 30 days. Exactly one of `last_days` or `begin_time` + "+
+			"`end_time` is required.", true),
+		"begin_time": rfc3339Attribute("Start of the range, inclusive, an RFC 3339 time such as `2026-11-01T00:00:00Z`. " +
+			"Requires `end_time`. For a range relative to now, use `plantimestamp()`, known at plan."),
+		"end_time": rfc3339Attribute("End of the range, inclusive, an RFC 3339 time after `begin_time`."),
+		"severities": schema.SetAttribute{
+			Optional: true, ElementType: types.StringType,
+			Validators: []validator.Set{
+				setvalidator.SizeAtLeast(1),
+				setvalidator.ValueStringsAre(stringvalidator.OneOf("critical", "high", "medium", "low", "informational")),
+			},
+			Description: "Only events of these normalized severities: `critical`, `high`, `medium`, `low`, `informational`.",
+		},
+		"statuses": schema.SetAttribute{
+			Optional: true, ElementType: types.StringType,
+			Validators: []validator.Set{
+				setvalidator.SizeAtLeast(1),
+				setvalidator.ValueStringsAre(stringvalidator.OneOf("new", "resolved", "suppressed")),
+			},
+			Description: "Only events of these normalized statuses: `new`, `resolved`, `suppressed`. Sent to the " +
+				"clouds as their own filters where they have one (TCSS `Status` for one status, HSS `handle_status` " +
+				"for `new` or `resolved` alone; HSS events are never `suppressed`).",
+		},
+		"max_results": maxResultsAttribute("Keep at most this many events, the newest; a warning says when the list was cut (default: all). " +
+			"`0` keeps no events, only `summary`."),
+	}
+}
+
+// processSummaryAttribute is the summary of cwpp_process_events and
+// cwpp_ocsf_findings.
+func processSummaryAttribute() schema.SingleNestedAttribute {
+	counts := func(description string) schema.MapAttribute {
+		return schema.MapAttribute{Computed: true, ElementType: types.Int64Type, Description: description}
+	}
+	return schema.SingleNestedAttribute{Computed: true, Description: "Counts over every event that matched, before `max_results`.", Attributes: map[string]schema.Attribute{
+		"by_cloud":    counts("Events per `cloud`."),
+		"by_severity": counts("Events per normalized `severity`."),
+		"by_status":   counts("Events per normalized `status`."),
+		"newest_time_rfc3339": schema.StringAttribute{
+			Computed: true, CustomType: timetypes.RFC3339Type{},
+			Description: "The latest `time_rfc3339` of the events; null when no event matched.",
+		},
+	}}
 }
 
 func (d *processEventsDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
@@ -218,6 +231,7 @@ func (d *processEventsDataSource) Read(ctx context.Context, req datasource.ReadR
 // with its output; the summary of every match; the state's budget.
 type processEventsRead struct {
 	events  []processKeptEvent
+	matched int
 	summary *processSummaryModel
 	budget  *stateBudget
 }
@@ -318,9 +332,9 @@ func readProcessEvents(ctx context.Context, data *providerData, args *processEve
 	})
 	addReadWarnings(diags, readWarnings)
 	logging.Info(ctx, "read process events", map[string]any{"events": len(events), "elapsed": time.Since(started).String()})
-	summary := summarizeProcessEvents(events)
+	summary, matched := summarizeProcessEvents(events), len(events)
 	events = cutToMaxResults(events, maxResults, "newest", diags)
-	return &processEventsRead{events: events, summary: summary, budget: budget}
+	return &processEventsRead{events: events, matched: matched, summary: summary, budget: budget}
 }
 
 // keepPage turns one page's mapped events into what the read keeps, counted

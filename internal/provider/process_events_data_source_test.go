@@ -263,6 +263,20 @@ data "cwpp_process_events" "last" {
   last_days  = 3
   time_field = "last_seen"
 }
+data "cwpp_ocsf_findings" "first" {
+  last_days = 3
+}
+data "cwpp_ocsf_findings" "last" {
+  last_days  = 3
+  time_field = "last_seen"
+}
+output "ocsf_first" {
+  value = [for f in jsondecode(data.cwpp_ocsf_findings.first.findings) : f.finding_info.uid if f.cloud.provider == "Tencent Cloud"]
+}
+output "ocsf_recurring" {
+  value = [for f in jsondecode(data.cwpp_ocsf_findings.last.findings) :
+    [f.finding_info.uid, f.count, f.finding_info.first_seen_time_dt, f.finding_info.last_seen_time_dt, f.severity] if f.cloud.provider == "Tencent Cloud"]
+}
 output "tcss_first" { value = data.cwpp_tcss_abnormal_processes.first.events[*].id }
 output "tcss_latest" { value = data.cwpp_tcss_abnormal_processes.latest.events[*].id }
 output "process_first" { value = [for e in data.cwpp_process_events.first.events : e.event_id] }
@@ -275,6 +289,11 @@ output "hss" {
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownOutputValue("tcss_first", knownvalue.ListExact(nil)),
+				statecheck.ExpectKnownOutputValue("ocsf_first", knownvalue.ListExact(nil)),
+				statecheck.ExpectKnownOutputValue("ocsf_recurring", knownvalue.ListExact([]knownvalue.Check{knownvalue.ListExact([]knownvalue.Check{
+					str("recurring"), knownvalue.Int64Exact(57), str(at("2026-11-20 12:00:00", shanghai, time.DateTime)),
+					str(at("2026-11-30 11:00:00", shanghai, time.DateTime)), str("High"),
+				})})),
 				statecheck.ExpectKnownOutputValue("tcss_latest", knownvalue.ListExact([]knownvalue.Check{str("recurring")})),
 				statecheck.ExpectKnownOutputValue("process_first", knownvalue.ListExact([]knownvalue.Check{str("no-severity"), str("odd-status")})),
 				statecheck.ExpectKnownOutputValue("recurring", knownvalue.ListExact([]knownvalue.Check{knownvalue.ListExact([]knownvalue.Check{

@@ -427,6 +427,7 @@ func (p *cwppProvider) DataSources(_ context.Context) []func() datasource.DataSo
 		NewTCSSAbnormalProcessDataSource,
 		NewHSSAppWhitelistEventsDataSource,
 		NewProcessEventsDataSource,
+		NewOCSFFindingsDataSource,
 		NewTCSSAbnormalProcessesDataSource,
 	}
 }
