@@ -2,6 +2,7 @@ package provider
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,9 +36,11 @@ func run(t *testing.T, dir string, env []string, name string, args ...string) (s
 
 func TestAccPoliciesOPAUnitTests(t *testing.T) {
 	providerHost(t) // skips without TF_ACC
-	out, err := run(t, "../..", os.Environ(), opaPath(t), "test", "-v", "examples/policies/opa")
-	if err != nil || !strings.Contains(out, "PASS: 9/9") {
-		t.Fatalf("opa test: %v\n%s", err, out)
+	for dir, want := range map[string]string{"examples/policies/opa": "PASS: 9/9", "examples/policies/ocsf": "PASS: 5/5"} {
+		out, err := run(t, "../..", os.Environ(), opaPath(t), "test", "-v", dir)
+		if err != nil || !strings.Contains(out, want) {
+			t.Fatalf("opa test %s: %v\n%s", dir, err, out)
+		}
 	}
 }
 
@@ -137,5 +140,77 @@ func TestAccPolicies(t *testing.T) {
 				t.Errorf("OPA denied clean data: %q", denied)
 			}
 		})
+	}
+}
+
+// TestAccPoliciesOCSF applies examples/policies/ocsf as its comment says:
+// the exported findings (terraform output -raw) validate against OCSF, and
+// OPA over terraform output -json denies exactly the new High-or-worse ones.
+func TestAccPoliciesOCSF(t *testing.T) {
+	opa := opaPath(t)
+	policy, err := os.ReadFile("../../examples/policies/ocsf/main.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := localcloud.StartForTest(t, localcloud.Config{TCSSEvents: 60, HSSEvents: 80})
+	dir, env := cliWorkdir(t, string(policy))
+	env = append(env,
+		"TENCENTCLOUD_SECRET_ID="+localcloud.TencentSecretID, "TENCENTCLOUD_SECRET_KEY="+localcloud.TencentSecretKey,
+		"TENCENTCLOUD_TCSS_ENDPOINT="+srv.URL(), "HW_ACCESS_KEY="+localcloud.HuaweiAccessKey,
+		"HW_SECRET_KEY="+localcloud.HuaweiSecretKey, "HW_PROJECT_ID="+localcloud.HuaweiProjectID, "HW_HSS_ENDPOINT="+srv.URL())
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if out, err := run(t, dir, env, cli, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("apply: %v\n%s", err, out)
+	}
+	raw := exec.Command(cli, "output", "-raw", "ocsf_findings")
+	raw.Dir, raw.Env = dir, env
+	exported, err := raw.Output()
+	if err != nil {
+		t.Fatalf("output -raw: %v", err)
+	}
+	findings, err := findingsOf(string(exported), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocking []string
+	for _, f := range findings {
+		severity, status := fmt.Sprint(f["severity_id"]), fmt.Sprint(f["status_id"])
+		if (severity == "4" || severity == "5" || severity == "6") && status == "1" {
+			blocking = append(blocking, fmt.Sprint(f["finding_info"].(map[string]any)["uid"]))
+		}
+	}
+	if len(findings) < 20 || len(blocking) == 0 || len(blocking) == len(findings) {
+		t.Fatalf("%d findings, %d blocking: the local cloud should give both kinds", len(findings), len(blocking))
+	}
+	outputs := exec.Command(cli, "output", "-json")
+	outputs.Dir, outputs.Env = dir, env
+	outputsJSON, err := outputs.Output()
+	if err != nil {
+		t.Fatalf("output -json: %v", err)
+	}
+	input := filepath.Join(dir, "outputs.json")
+	writeFile(t, input, string(outputsJSON))
+	out, err := run(t, "../..", os.Environ(), opa, "eval", "--format", "json", "-d", "examples/policies/ocsf/policy.rego", "-i", input, "data.cwpp.ocsf.deny")
+	if err != nil {
+		t.Fatalf("opa eval: %v\n%s", err, out)
+	}
+	var result struct {
+		Result []struct {
+			Expressions []struct {
+				Value []string `json:"value"`
+			} `json:"expressions"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal([]byte(out), &result); err != nil || len(result.Result) != 1 {
+		t.Fatalf("opa eval output: %v\n%s", err, out)
+	}
+	denied := result.Result[0].Expressions[0].Value
+	if len(denied) != len(blocking) {
+		t.Fatalf("OPA denied %d findings, want the %d new High-or-worse ones: %q", len(denied), len(blocking), denied)
+	}
+	for _, uid := range blocking {
+		if !slices.ContainsFunc(denied, func(d string) bool { return strings.Contains(d, " finding "+uid+":") }) {
+			t.Errorf("OPA did not deny finding %s", uid)
+		}
 	}
 }
