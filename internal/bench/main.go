@@ -32,7 +32,7 @@ import (
 var (
 	runs      = flag.Int("runs", 3, "runs of each scenario; figures are medians with min and max")
 	terraform = flag.String("terraform", ".tools/terraform", "the Terraform CLI to drive")
-	only      = flag.String("only", "", "run one section: paging, foreach, endtoend, scale, tcsslist, sharedquota, tcssrange, processevents or startup (default: all)")
+	only      = flag.String("only", "", "run one section: paging, foreach, endtoend, scale, tcsslist, sharedquota, tcssrange, processevents, ocsf or startup (default: all)")
 	// baselineRev is the provider the sharedquota section compares with:
 	// the adaptive limiter before it probed linearly past lastMax (545e5a1
 	// is the one before it adapted at all, with a fixed 98% of
@@ -60,7 +60,7 @@ func main() {
 	for _, section := range []struct {
 		name string
 		run  func()
-	}{{"paging", b.paging}, {"foreach", b.forEachUnderQuota}, {"endtoend", b.endToEnd}, {"scale", b.listsAtScale}, {"tcsslist", b.tcssList}, {"sharedquota", b.sharedQuota}, {"tcssrange", b.tcssRange}, {"processevents", b.processEvents}, {"startup", b.startup}} {
+	}{{"paging", b.paging}, {"foreach", b.forEachUnderQuota}, {"endtoend", b.endToEnd}, {"scale", b.listsAtScale}, {"tcsslist", b.tcssList}, {"sharedquota", b.sharedQuota}, {"tcssrange", b.tcssRange}, {"processevents", b.processEvents}, {"ocsf", b.ocsfFindings}, {"startup", b.startup}} {
 		if *only == "" || *only == section.name {
 			section.run()
 		}
@@ -68,11 +68,12 @@ func main() {
 }
 
 type bench struct {
-	terraform string
-	dir       string // temp dir: provider binaries, CLI configs
-	binary    string
-	rc        string // CLI configuration with binary as a dev override
-	env       []string
+	terraform  string
+	lastOutput string // of the last run
+	dir        string // temp dir: provider binaries, CLI configs
+	binary     string
+	rc         string // CLI configuration with binary as a dev override
+	env        []string
 	// The framework-only build, the baseline of the list data sources' fast path.
 	frameworkBinary, frameworkRC string
 }
@@ -242,6 +243,7 @@ func (b *bench) runEnv(mainTF string, env []string, args ...string) time.Duratio
 	if err := cmd.Run(); err != nil {
 		log.Fatalf("terraform %v: %v\n%s", args, err, out.String())
 	}
+	b.lastOutput = out.String()
 	return time.Since(start)
 }
 
@@ -773,4 +775,75 @@ func (b *bench) processEvents() {
 	row("14", fmt.Sprintf("`cwpp_process_events`, %d events of each cloud over 30 days, 100 ms latency, default rates: the provider's `ReadDataSource`", n),
 		summarize(both).format("s", 2), "TCSS list alone: "+summarize(tcss).format("s", 2)+"; HSS list alone: "+summarize(hss).format("s", 2),
 		fmt.Sprintf("%.2fx the slower [%.2f, %.2f]", r.median, r.min, r.max), "≤ 1.2x the slower")
+}
+
+// ocsfFindings plans the same 20,000 events of both clouds as
+// cwpp_process_events (a list of objects) and as cwpp_ocsf_findings (one
+// string): Terraform's cost of the list is per attribute. Then 100,000
+// sparse events through cwpp_ocsf_findings, against the state's size guard.
+func (b *bench) ocsfFindings() {
+	const n = 10000 // of each cloud
+	srv := startCloud(localcloud.Config{TCSSEvents: n, HSSEvents: n, TencentQuota: -1, HuaweiQuota: -1})
+	rates := requiredProviders + srv.ProviderHCL("requests_per_second = 1000", "requests_per_second = 1000")
+	config := func(dataSource string) string {
+		return rates + "data \"" + dataSource + "\" \"all\" {\n  last_days = 30\n}\n"
+	}
+	var wall, memory, processWall, processMemory, timeRatios, memoryRatios []float64
+	for range *runs {
+		f, p := b.plan(config("cwpp_ocsf_findings"), false), b.plan(config("cwpp_process_events"), false)
+		wall, memory = append(wall, f.wall.Seconds()), append(memory, f.terraformMiB)
+		processWall, processMemory = append(processWall, p.wall.Seconds()), append(processMemory, p.terraformMiB)
+		timeRatios, memoryRatios = append(timeRatios, f.wall.Seconds()/p.wall.Seconds()), append(memoryRatios, f.terraformMiB/p.terraformMiB)
+		log.Printf("bench: ocsf %v %.0f MiB, process events %v %.0f MiB", f.wall, f.terraformMiB, p.wall, p.terraformMiB)
+	}
+	_ = srv.Close()
+	t, m := summarize(timeRatios), summarize(memoryRatios)
+	row("16", fmt.Sprintf("%d events (%d TCSS, %d HSS, mixed shapes), `terraform plan`, no latency: wall time, `cwpp_ocsf_findings`", 2*n, n, n),
+		summarize(wall).format("s", 2), "`cwpp_process_events`, same events: "+summarize(processWall).format("s", 2),
+		fmt.Sprintf("%.2fx [%.2f, %.2f]", t.median, t.min, t.max), "≤ 0.5x")
+	row("16", "Same plans: Terraform's peak RSS (the CLI process, VmHWM), `cwpp_ocsf_findings`", summarize(memory).format("MiB", 0),
+		"`cwpp_process_events`: "+summarize(processMemory).format("MiB", 0), fmt.Sprintf("%.2fx [%.2f, %.2f]", m.median, m.min, m.max), "≤ 0.35x")
+
+	const large = 50000 // of each cloud
+	srv = startCloud(localcloud.Config{TCSSEvents: large, TCSSSparse: true, HSSEvents: large, HSSShape: localcloud.ShapeSparse,
+		TencentQuota: -1, HuaweiQuota: -1})
+	defer func() { _ = srv.Close() }()
+	mainTF := requiredProviders + srv.ProviderHCL("requests_per_second = 1000", "requests_per_second = 1000") + `
+data "cwpp_ocsf_findings" "all" {
+  last_days = 30
+  format    = "ndjson"
+}
+output "findings_bytes" {
+  value = length(data.cwpp_ocsf_findings.all.findings)
+}
+output "matched" {
+  value = data.cwpp_ocsf_findings.all.matched_count
+}
+`
+	var lwall, lread, lprovider, lterraform, lbytes []float64
+	matched := ""
+	for range *runs {
+		p := b.plan(mainTF, false)
+		lwall, lread = append(lwall, p.wall.Seconds()), append(lread, p.readDataSource.Seconds())
+		lprovider, lterraform = append(lprovider, p.providerMiB), append(lterraform, p.terraformMiB)
+		size, count := planOutput(b.lastOutput, "findings_bytes"), planOutput(b.lastOutput, "matched")
+		bytes, _ := strconv.ParseFloat(size, 64)
+		lbytes, matched = append(lbytes, bytes/(1<<20)), count
+	}
+	bytesMiB := summarize(lbytes)
+	row("17", fmt.Sprintf("%d sparse events (%d of each cloud) through `cwpp_ocsf_findings` (ndjson), `terraform plan`: wall time; "+
+		"matched_count %s", 2*large, large, matched),
+		summarize(lwall).format("s", 2), "`ReadDataSource` "+summarize(lread).format("s", 2)+"; peak RSS provider "+
+			summarize(lprovider).format("MiB", 0)+", Terraform "+summarize(lterraform).format("MiB", 0),
+		fmt.Sprintf("findings %.1f MiB, %.2f of the 254 MiB guard", bytesMiB.median, bytesMiB.median/254), "within the size guard")
+}
+
+// planOutput reads an output's planned value from `terraform plan`'s text.
+func planOutput(plan, name string) string {
+	plan = regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAllString(plan, "") // the CLI's colours
+	m := regexp.MustCompile(`\+ ` + regexp.QuoteMeta(name) + `\s+= (\S+)`).FindStringSubmatch(plan)
+	if m == nil {
+		log.Fatalf("no output %s in the plan:\n%s", name, plan)
+	}
+	return m[1]
 }

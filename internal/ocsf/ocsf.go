@@ -58,29 +58,29 @@ var sources = map[string]source{
 // typed as the schema has them.
 type (
 	finding struct {
-		ActivityID   int            `json:"activity_id"`
-		ActivityName string         `json:"activity_name"`
-		CategoryUID  int            `json:"category_uid"`
-		CategoryName string         `json:"category_name"`
-		ClassUID     int            `json:"class_uid"`
-		ClassName    string         `json:"class_name"`
-		TypeUID      int            `json:"type_uid"`
-		TypeName     string         `json:"type_name"`
-		Time         int64          `json:"time"`
-		TimeDT       string         `json:"time_dt"`
-		Metadata     metadata       `json:"metadata"`
-		Cloud        cloud          `json:"cloud"`
-		FindingInfo  findingInfo    `json:"finding_info"`
-		SeverityID   int64          `json:"severity_id"`
-		Severity     string         `json:"severity"`
-		StatusID     int64          `json:"status_id"`
-		Status       string         `json:"status"`
-		StatusCode   *string        `json:"status_code,omitempty"`
-		Count        *int64         `json:"count,omitempty"`
-		Device       *device        `json:"device,omitempty"`
-		Evidences    []evidence     `json:"evidences,omitempty"`
-		Remediation  *remediation   `json:"remediation,omitempty"`
-		Unmapped     map[string]any `json:"unmapped,omitempty"`
+		ActivityID   int             `json:"activity_id"`
+		ActivityName string          `json:"activity_name"`
+		CategoryUID  int             `json:"category_uid"`
+		CategoryName string          `json:"category_name"`
+		ClassUID     int             `json:"class_uid"`
+		ClassName    string          `json:"class_name"`
+		TypeUID      int             `json:"type_uid"`
+		TypeName     string          `json:"type_name"`
+		Time         int64           `json:"time"`
+		TimeDT       string          `json:"time_dt"`
+		Metadata     metadata        `json:"metadata"`
+		Cloud        cloud           `json:"cloud"`
+		FindingInfo  findingInfo     `json:"finding_info"`
+		SeverityID   int64           `json:"severity_id"`
+		Severity     string          `json:"severity"`
+		StatusID     int64           `json:"status_id"`
+		Status       string          `json:"status"`
+		StatusCode   *string         `json:"status_code,omitempty"`
+		Count        *int64          `json:"count,omitempty"`
+		Device       *device         `json:"device,omitempty"`
+		Evidences    []evidence      `json:"evidences,omitempty"`
+		Remediation  *remediation    `json:"remediation,omitempty"`
+		Unmapped     json.RawMessage `json:"unmapped,omitempty"`
 	}
 	metadata struct {
 		Version  string   `json:"version"`
@@ -178,7 +178,6 @@ func newFinding(e *processevent.Event) (*finding, error) {
 	if at == nil {
 		return nil, fmt.Errorf("%s event %s has no time that reads: an OCSF finding requires time", src.product.Name, *e.ID)
 	}
-	n := native{}
 	f := &finding{
 		ActivityID: activityID, ActivityName: activityName, CategoryUID: categoryUID, CategoryName: categoryName,
 		ClassUID: classUID, ClassName: className, TypeUID: typeUID, TypeName: typeName,
@@ -227,7 +226,7 @@ func newFinding(e *processevent.Event) (*finding, error) {
 	switch {
 	case e.TCSS != nil:
 		f.Remediation = remediationOf(e.TCSS.Solution)
-		n.tcss(e, f, c)
+		f.Unmapped = unmappedTCSS(e, f, c)
 	case e.HSS != nil:
 		f.Remediation = remediationOf(e.HSS.Recommendation)
 		if r := e.HSS.ResourceInfo; r != nil {
@@ -236,10 +235,7 @@ func newFinding(e *processevent.Event) (*finding, error) {
 			}
 			f.Cloud.ProjectUID = r.ProjectID
 		}
-		n.hss(e, f, c)
-	}
-	if len(n) > 0 {
-		f.Unmapped = n
+		f.Unmapped = unmappedHSS(e, f, c)
 	}
 	return f, nil
 }

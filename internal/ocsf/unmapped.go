@@ -1,20 +1,19 @@
 package ocsf
 
 import (
+	"encoding/json"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
+	"unicode/utf8"
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/processevent"
 )
 
-// native is a finding's unmapped: the native fields the finding has no
-// other home for, under the cloud's own names.
-type native map[string]any
-
-// tcss keeps the TCSS list item's fields that the finding did not take.
-func (n native) tcss(e *processevent.Event, f *finding, c *container) {
-	t := e.TCSS
+// unmappedTCSS is, as JSON, the TCSS list item's fields that the finding did
+// not take, under their TCSS names; nil when none is left.
+func unmappedTCSS(e *processevent.Event, f *finding, c *container) json.RawMessage {
 	placed := containerPlaced(f)
 	file := len(f.Evidences) > 0 && f.Evidences[0].File != nil
 	used := map[string]bool{
@@ -25,11 +24,12 @@ func (n native) tcss(e *processevent.Event, f *finding, c *container) {
 		"ImageId": placed && c.Image != nil, "ImageName": placed && c.Image != nil,
 		"ProcessPath": file, // CmdLine has no home: a TCSS list item has no process id, so no process object
 	}
-	n.keep(reflect.ValueOf(t).Elem(), used, "")
+	return unmapped(reflect.ValueOf(e.TCSS).Elem(), used)
 }
 
-// hss keeps the HSS event's fields that the finding did not take.
-func (n native) hss(e *processevent.Event, f *finding, c *container) {
+// unmappedHSS is, as JSON, the HSS event's fields that the finding did not
+// take, under their HSS names; nil when none is left.
+func unmappedHSS(e *processevent.Event, f *finding, c *container) json.RawMessage {
 	h := e.HSS
 	placed := containerPlaced(f)
 	topHost, topIP := h.HostName != nil, h.PrivateIP != nil
@@ -65,7 +65,7 @@ func (n native) hss(e *processevent.Event, f *finding, c *container) {
 			used[at+"process_path"] = true
 		}
 	}
-	n.keep(reflect.ValueOf(h).Elem(), used, "")
+	return unmapped(reflect.ValueOf(h).Elem(), used)
 }
 
 // containerPlaced says whether the event's container is in the evidences.
@@ -78,55 +78,164 @@ func containerPlaced(f *finding) bool {
 	return false
 }
 
-// keep adds, from the struct v, every field the cloud sent that used does
-// not name (as "field", "object.field" or "list[i].field"); an object or
-// list of objects keeps what is left of it.
-func (n native) keep(v reflect.Value, used map[string]bool, at string) {
-	t := v.Type()
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		if name == "" || name == "-" {
-			continue
-		}
-		if left, ok := leftOf(v.Field(i), used, at+name); ok {
-			n[name] = left
-		}
+// unmapped writes the struct v's fields that the cloud sent and used does
+// not name ("field", "object.field" or "list[i].field"), in the struct's
+// order; an object or a list of objects keeps what is left of it, a list's
+// entries in place, so an index is the cloud's own.
+func unmapped(v reflect.Value, used map[string]bool) json.RawMessage {
+	out, any := appendObject(make([]byte, 0, 512), v, used, "")
+	if !any {
+		return nil
 	}
+	return out
 }
 
-// leftOf is what is left of one field: ok false when nothing is.
-func leftOf(v reflect.Value, used map[string]bool, at string) (any, bool) {
-	if used[at] {
-		return nil, false
+// A field of a native struct: its JSON name, once per type.
+type field struct {
+	name  string
+	index int
+}
+
+var fieldsOf sync.Map // reflect.Type: []field
+
+func fields(t reflect.Type) []field {
+	if f, ok := fieldsOf.Load(t); ok {
+		return f.([]field) //nolint:forcetypeassert // stored below
 	}
+	var out []field
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			out = append(out, field{name: name, index: i})
+		}
+	}
+	fieldsOf.Store(t, out)
+	return out
+}
+
+// appendObject appends the object of v's fields left; any is false when
+// none is.
+func appendObject(buf []byte, v reflect.Value, used map[string]bool, at string) ([]byte, bool) {
+	start := len(buf)
+	buf = append(buf, '{')
+	any := false
+	for _, f := range fields(v.Type()) {
+		path := f.name
+		if at != "" {
+			path = at + f.name
+		}
+		if used[path] {
+			continue
+		}
+		mark := len(buf)
+		if any {
+			buf = append(buf, ',')
+		}
+		buf = appendString(buf, f.name)
+		buf = append(buf, ':')
+		var kept bool
+		if buf, kept = appendValue(buf, v.Field(f.index), used, path); kept {
+			any = true
+		} else {
+			buf = buf[:mark]
+		}
+	}
+	if !any {
+		return buf[:start], false
+	}
+	return append(buf, '}'), true
+}
+
+// appendValue appends one field's value; kept is false when nothing is left.
+func appendValue(buf []byte, v reflect.Value, used map[string]bool, at string) ([]byte, bool) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
-			return nil, false
+			return buf, false
 		}
-		if v.Elem().Kind() == reflect.Struct {
-			inner := native{}
-			inner.keep(v.Elem(), used, at+".")
-			return inner, len(inner) > 0
-		}
-		return v.Elem().Interface(), true
+		return appendValue(buf, v.Elem(), used, at)
+	case reflect.Struct:
+		return appendObject(buf, v, used, at+".")
 	case reflect.Slice:
 		if v.IsNil() {
-			return nil, false
+			return buf, false
 		}
-		if v.Type().Elem().Kind() != reflect.Struct {
-			return v.Interface(), true
-		}
-		items := make([]any, v.Len())
-		left := false
+		start := len(buf)
+		buf = append(buf, '[')
+		any := false
 		for i := range v.Len() {
-			inner := native{}
-			inner.keep(v.Index(i), used, at+"["+strconv.Itoa(i)+"].")
-			items[i] = inner // kept in place, so an index is the cloud's own
-			left = left || len(inner) > 0
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			item := v.Index(i)
+			if item.Kind() != reflect.Struct {
+				buf, _ = appendValue(buf, item, used, at)
+				any = true
+				continue
+			}
+			var kept bool
+			if buf, kept = appendObject(buf, item, used, at+"["+strconv.Itoa(i)+"]."); kept {
+				any = true
+			} else {
+				buf = append(buf, '{', '}') // kept in place
+			}
 		}
-		return items, left
-	default:
-		return v.Interface(), true
+		if !any {
+			return buf[:start], false
+		}
+		return append(buf, ']'), true
+	case reflect.String:
+		return appendString(buf, v.String()), true
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.AppendInt(buf, v.Int(), 10), true
+	case reflect.Bool:
+		return strconv.AppendBool(buf, v.Bool()), true
+	case reflect.Float32, reflect.Float64:
+		return strconv.AppendFloat(buf, v.Float(), 'g', -1, 64), true
+	default: // not in the native types; encoding/json says what it is
+		b, err := json.Marshal(v.Interface())
+		if err != nil {
+			return buf, false
+		}
+		return append(buf, b...), true
 	}
+}
+
+// appendString appends s as a JSON string, as encoding/json writes it
+// without HTML escaping; invalid UTF-8 becomes U+FFFD.
+func appendString(buf []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	buf = append(buf, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				buf = append(buf, '\\', c)
+			case c == '\n':
+				buf = append(buf, '\\', 'n')
+			case c == '\r':
+				buf = append(buf, '\\', 'r')
+			case c == '\t':
+				buf = append(buf, '\\', 't')
+			case c < 0x20:
+				buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				buf = append(buf, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			buf = append(buf, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			buf = append(buf, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			buf = append(buf, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(buf, '"')
 }
