@@ -172,6 +172,10 @@ func TestSparseAndOddEventsAreValidFindings(t *testing.T) {
 			HostIP: ptr("10.0.0.1,10.0.0.2"), ImageName: ptr("nginx"), ContainerName: ptr("/c"), ProcessPath: ptr("/"),
 		}, parseIn(shanghai)),
 		"hss id and time only": processevent.FromHSS(&huaweicloud.AppWhitelistEventResponseInfo{EventID: ptr("h"), OccurTime: ptr(int64(1764489600051))}),
+		"hss host in both places": processevent.FromHSS(&huaweicloud.AppWhitelistEventResponseInfo{
+			EventID: ptr("h3"), OccurTime: ptr(int64(1764489600051)), HostName: ptr("web-1"), PrivateIP: ptr("192.168.0.1"), HostID: ptr("i-1"),
+			ResourceInfo: &huaweicloud.EventResourceInfo{HostName: ptr("web-1"), HostIP: ptr("10.0.0.9"), HostID: ptr("i-1"), OsType: ptr("Linux")},
+		}),
 		"hss process without pid, parent with one, container alone": processevent.FromHSS(&huaweicloud.AppWhitelistEventResponseInfo{
 			EventID: ptr("h2"), OccurTime: ptr(int64(1764489600051)), Severity: &odd, HandleStatus: ptr("ignored"),
 			ResourceInfo: &huaweicloud.EventResourceInfo{ContainerID: ptr("c1"), HostIP: ptr("10.1.1.1")},
@@ -189,6 +193,9 @@ func TestSparseAndOddEventsAreValidFindings(t *testing.T) {
 				want(t, f, map[string]any{"severity_id": 99, "severity": "SEVERE", "status_id": 0, "status_code": "",
 					"device": nil, "unmapped.HostIP": "10.0.0.1,10.0.0.2", "unmapped.ImageName": "nginx",
 					"unmapped.LatestFoundTime": "not a time", "finding_info.last_seen_time": nil, "unmapped.ContainerName": "/c"})
+			case "hss host in both places": // a repeated value has its home; another address is kept
+				want(t, f, map[string]any{"device.hostname": "web-1", "device.ip": "192.168.0.1", "unmapped.resource_info.host_name": nil,
+					"unmapped.resource_info.host_id": nil, "unmapped.resource_info.host_ip": "10.0.0.9", "unmapped.resource_info.os_type": "Linux"})
 			case "hss id and time only":
 				want(t, f, map[string]any{"time": 1764489600051, "time_dt": "2025-11-30T08:00:00.051Z", "finding_info.first_seen_time": 1764489600051})
 			default:
@@ -196,7 +203,8 @@ func TestSparseAndOddEventsAreValidFindings(t *testing.T) {
 					"evidences.0.file.name": "sh", "evidences.0.container.uid": "c1", "evidences.1.process.pid": 9,
 					"evidences.1.process.user.uid": "0", "device.ip": "10.1.1.1",
 					"unmapped.process_info.0.process_name": "sh", "unmapped.process_info.0.parent_process_pid": 7,
-					"unmapped.process_info.0.process_path": nil, "unmapped.resource_info.container_id": nil})
+					"unmapped.process_info.0.process_path": nil, "unmapped.resource_info.container_id": nil,
+					"unmapped.resource_info.host_ip": nil, "unmapped.resource_info": nil})
 			}
 		})
 	}

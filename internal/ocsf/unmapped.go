@@ -45,6 +45,12 @@ func unmappedHSS(e *processevent.Event, f *finding, c *container) json.RawMessag
 		"resource_info.region_name": h.ResourceInfo != nil && h.ResourceInfo.RegionName != nil && *h.ResourceInfo.RegionName != "",
 		"resource_info.project_id":  true,
 	}
+	// resource_info repeating a value the finding took has a home too.
+	if r := h.ResourceInfo; r != nil && f.Device != nil {
+		used["resource_info.host_name"] = used["resource_info.host_name"] || same(r.HostName, f.Device.Hostname)
+		used["resource_info.host_ip"] = used["resource_info.host_ip"] || same(r.HostIP, f.Device.IP)
+		used["resource_info.host_id"] = same(r.HostID, f.Device.UID)
+	}
 	list := "process_info"
 	if h.ProcessInfo == nil {
 		list = "process_info_list"
@@ -67,6 +73,8 @@ func unmappedHSS(e *processevent.Event, f *finding, c *container) json.RawMessag
 	}
 	return unmapped(reflect.ValueOf(h).Elem(), used)
 }
+
+func same(a, b *string) bool { return a != nil && b != nil && *a == *b }
 
 // containerPlaced says whether the event's container is in the evidences.
 func containerPlaced(f *finding) bool {

@@ -1,8 +1,8 @@
 package provider
 
 import (
-	"bytes"
 	"context"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -119,7 +119,7 @@ func (d *ocsfFindingsDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if addStateTooLarge(&resp.Diagnostics, read.budget.check(len(read.events), int64(size)), processNarrowing, "newest") {
 		return
 	}
-	var findings bytes.Buffer
+	var findings strings.Builder // its String() does not copy: the state's string is the one copy
 	findings.Grow(size)
 	if !ndjson {
 		findings.WriteByte('[')
