@@ -15,7 +15,8 @@ import (
 
 // TestAccConcurrentReads reads, in one plan, an HSS range of 5 windows (their
 // pages read by goroutines of one read), the TCSS list (its second page
-// speculated) and a TCSS for_each (many reads at once), all logging through
+// speculated), the same range as OCSF findings of both clouds (pages encoded
+// as they arrive) and a TCSS for_each (many reads at once), all logging through
 // the provider's masked log context (masks apply whatever the log level). make test runs it with -race: a
 // context shared by goroutines that log must never be written.
 func TestAccConcurrentReads(t *testing.T) {
@@ -42,9 +43,16 @@ data "cwpp_hss_app_whitelist_events" "range" {
   end_time   = %q
 }
 data "cwpp_tcss_abnormal_processes" "all" {}
+data "cwpp_ocsf_findings" "range" {
+  begin_time = %[1]q
+  end_time   = %[2]q
+}
 data "cwpp_tcss_abnormal_process" "each" {
-  for_each = toset([%s])
+  for_each = toset([%[3]s])
   event_id = each.value
+}
+output "hss_findings" {
+  value = length([for f in jsondecode(data.cwpp_ocsf_findings.range.findings) : f if f.cloud.provider == "Huawei Cloud"])
 }
 output "hss_ids" {
   value = length(distinct([for e in data.cwpp_hss_app_whitelist_events.range.events : e.event_id]))
@@ -60,6 +68,7 @@ output "tcss_details" {
 			ExpectNonEmptyPlan: true,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
 				plancheck.ExpectKnownOutputValue("hss_ids", knownvalue.Int64Exact(int64(wantHSS))),
+				plancheck.ExpectKnownOutputValue("hss_findings", knownvalue.Int64Exact(int64(wantHSS))),
 				plancheck.ExpectKnownOutputValue("tcss_list", knownvalue.Int64Exact(tcssEvents+tcssFixedEvents)),
 				plancheck.ExpectKnownOutputValue("tcss_details", knownvalue.Int64Exact(details)),
 			}},

@@ -2,14 +2,21 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	tfpath "github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/logging"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/ocsf"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/processevent"
 )
@@ -37,10 +44,12 @@ type ocsfFindingsDataSource struct {
 
 type ocsfFindingsModel struct {
 	processEventsArgs
-	Format       types.String         `tfsdk:"format"`
-	Findings     types.String         `tfsdk:"findings"`
-	MatchedCount types.Int64          `tfsdk:"matched_count"`
-	Summary      *processSummaryModel `tfsdk:"summary"`
+	Format         types.String         `tfsdk:"format"`
+	OutputPath     types.String         `tfsdk:"output_path"`
+	Findings       types.String         `tfsdk:"findings"`
+	FindingsSHA256 types.String         `tfsdk:"findings_sha256"`
+	MatchedCount   types.Int64          `tfsdk:"matched_count"`
+	Summary        *processSummaryModel `tfsdk:"summary"`
 }
 
 func (d *ocsfFindingsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -54,12 +63,23 @@ func (d *ocsfFindingsDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 		Description: "How `findings` writes them: `json`, one JSON array, or `ndjson`, one finding per line, each line " +
 			"ending in a newline (default: `json`).",
 	}
+	attributes["output_path"] = schema.StringAttribute{
+		Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		Description: "Write the findings to this file (created or replaced whole, mode 0600) instead of `findings`, " +
+			"which is then null: Terraform then holds none of them, where it holds about ten times a string's size " +
+			"while it plans. Relative to Terraform's working directory; `\"${path.module}/findings.ndjson\"` is the " +
+			"usual form. The directory must exist. Written at every read, as `archive_file` writes its `output_path`.",
+	}
+	attributes["findings_sha256"] = schema.StringAttribute{
+		Computed:    true,
+		Description: "The SHA-256 of the findings, hex: of `findings`, or of the file `output_path` names.",
+	}
 	attributes["findings"] = schema.StringAttribute{
 		Computed: true,
 		Description: "The findings, newest first, as `format` says: each an OCSF " + ocsf.Version + " Detection Finding " +
 			"(class_uid 2004, activity Create, type_uid 200401) that validates against the official schema for the " +
 			"profiles it lists (`cloud`, `datetime`). `[]` (json) or the empty string (ndjson) when no event matched. " +
-			"Export it with `terraform output -raw`.",
+			"Export it with `terraform output -raw`, or have the provider write it with `output_path`. Null with `output_path`.",
 	}
 	attributes["matched_count"] = schema.Int64Attribute{
 		Computed:    true,
@@ -111,7 +131,6 @@ func (d *ocsfFindingsDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if read == nil {
 		return
 	}
-	ndjson := model.Format.ValueString() == formatNDJSON
 	size := 2
 	for i := range read.events {
 		size += len(read.events[i].encoded) + 1
@@ -119,29 +138,78 @@ func (d *ocsfFindingsDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if addStateTooLarge(&resp.Diagnostics, read.budget.check(len(read.events), int64(size)), processNarrowing, "newest") {
 		return
 	}
-	var findings strings.Builder // its String() does not copy: the state's string is the one copy
-	findings.Grow(size)
-	if !ndjson {
-		findings.WriteByte('[')
-	}
-	for i := range read.events {
-		switch {
-		case ndjson:
-			findings.Write(read.events[i].encoded)
-			findings.WriteByte('\n')
-		case i > 0:
-			findings.WriteByte(',')
-			fallthrough
-		default:
-			findings.Write(read.events[i].encoded)
+	all, sum := joinFindings(read.events, size, model.Format.ValueString() == formatNDJSON)
+	model.FindingsSHA256 = types.StringValue(hex.EncodeToString(sum[:]))
+	model.Findings = types.StringValue(all)
+	if !model.OutputPath.IsNull() {
+		path := model.OutputPath.ValueString()
+		if err := writeFileWhole(path, all); err != nil {
+			resp.Diagnostics.AddAttributeError(tfpath.Root("output_path"), "Writing the findings failed",
+				fmt.Sprintf("The %d findings could not be written to %q: %v", len(read.events), path, err))
+			return
 		}
-		read.events[i].encoded = nil // the string holds it now
+		logging.Info(ctx, "wrote the findings", map[string]any{"path": path, "bytes": len(all), "findings": len(read.events)})
+		model.Findings = types.StringNull()
 	}
-	if !ndjson {
-		findings.WriteByte(']')
-	}
-	model.Findings = types.StringValue(findings.String())
 	model.MatchedCount = types.Int64Value(int64(read.matched))
 	model.Summary = read.summary
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
+
+// joinFindings writes the events' findings as format says, and their
+// SHA-256, in one pass: the string is the one copy (a Builder's String()
+// does not copy), each finding released as it is written.
+func joinFindings(events []processKeptEvent, size int, ndjson bool) (string, []byte) {
+	var findings strings.Builder
+	findings.Grow(size)
+	hash := sha256.New()
+	write := func(b ...byte) {
+		findings.Write(b)
+		hash.Write(b)
+	}
+	if !ndjson {
+		write('[')
+	}
+	for i := range events {
+		if i > 0 && !ndjson {
+			write(',')
+		}
+		write(events[i].encoded...)
+		if ndjson {
+			write('\n')
+		}
+		events[i].encoded = nil
+	}
+	if !ndjson {
+		write(']')
+	}
+	return findings.String(), hash.Sum(nil)
+}
+
+// writeFileWhole replaces the file at path with data, or leaves it as it
+// was: a temporary file beside it, renamed over it. Mode 0600: findings are
+// security data.
+func writeFileWhole(path, data string) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.WriteString(data); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err = tmp.Chmod(0o600); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }

@@ -2,8 +2,12 @@ package provider
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -198,4 +202,70 @@ func TestAccOCSFFindingsBadArgumentsFailAtPlan(t *testing.T) {
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("the local cloud saw %d requests; bad arguments must fail before any request", n)
 	}
+}
+
+// TestAccOCSFFindingsOutputPath: with output_path the findings are in the
+// file, whole, mode 0600, and not in state; its SHA-256 is the string's.
+func TestAccOCSFFindingsOutputPath(t *testing.T) {
+	srv := localcloud.StartForTest(t, localcloud.Config{TCSSEvents: 60, HSSEvents: 80, TencentQuota: -1})
+	dir := t.TempDir()
+	file := filepath.Join(dir, "findings.ndjson")
+	writeFile(t, file, "an older export, replaced whole\n")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerConfig(srv, tcssTestLimits, hssTestLimits) + fmt.Sprintf(`
+data "cwpp_ocsf_findings" "file" {
+  last_days   = 7
+  format      = "ndjson"
+  output_path = %q
+}
+data "cwpp_ocsf_findings" "string" {
+  last_days = 7
+  format    = "ndjson"
+}
+`, file),
+			Check: func(s *terraform.State) error {
+				inFile := s.RootModule().Resources["data.cwpp_ocsf_findings.file"].Primary.Attributes
+				inState := s.RootModule().Resources["data.cwpp_ocsf_findings.string"].Primary.Attributes
+				if v, ok := inFile["findings"]; ok && v != "" {
+					return fmt.Errorf("findings is in state with output_path: %.80s", v)
+				}
+				data, err := os.ReadFile(file)
+				if err != nil {
+					return err
+				}
+				info, err := os.Stat(file)
+				if err != nil {
+					return err
+				}
+				if info.Mode().Perm() != 0o600 {
+					return fmt.Errorf("the file's mode is %v, want 0600", info.Mode().Perm())
+				}
+				findings, err := findingsOf(string(data), true)
+				if err != nil {
+					return err
+				}
+				sum := sha256.Sum256(data)
+				if len(findings) < 20 || inFile["matched_count"] != strconv.Itoa(len(findings)) ||
+					inFile["findings_sha256"] != hex.EncodeToString(sum[:]) || inState["findings_sha256"] != inFile["findings_sha256"] ||
+					inState["findings"] != string(data) {
+					return fmt.Errorf("the file has %d findings, sha256 %x; state: matched_count %s, findings_sha256 %s; the string's %s",
+						len(findings), sum, inFile["matched_count"], inFile["findings_sha256"], inState["findings_sha256"])
+				}
+				if leftovers, _ := filepath.Glob(filepath.Join(dir, ".*")); len(leftovers) > 0 {
+					return fmt.Errorf("temporary files left: %v", leftovers)
+				}
+				return nil
+			},
+		}, {
+			Config: providerConfig(srv, tcssTestLimits, hssTestLimits) + fmt.Sprintf(`
+data "cwpp_ocsf_findings" "file" {
+  last_days   = 7
+  output_path = %q
+}
+`, filepath.Join(dir, "no-such-directory", "findings.json")),
+			ExpectError: wrapped(`Writing the findings failed`),
+		}},
+	})
 }
