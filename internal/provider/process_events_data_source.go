@@ -50,14 +50,6 @@ func (d *processEventsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 		return schema.SingleNestedAttribute{Computed: true, Description: description, Attributes: attrs}
 	}
 	attributes := processEventArguments()
-	resp.Schema = schema.Schema{
-		Description: "Process events of both clouds in one schema aligned with OCSF (the Open Cybersecurity Schema Framework), " +
-			"so that one policy covers both: TCSS abnormal-process events (DescribeAbnormalProcessEvents) and HSS " +
-			"application-whitelist events (ListAppWhitelistEvent), read concurrently through the same readers as " +
-			"`cwpp_tcss_abnormal_processes` and `cwpp_hss_app_whitelist_events`, merged newest first. The mapping of " +
-			"each cloud's fields and values is in the tables of this page.",
-		Attributes: attributes,
-	}
 	attributes["summary"] = processSummaryAttribute()
 	attributes["events"] = schema.ListNestedAttribute{
 		Computed: true, Description: "The events, newest first.",
@@ -107,6 +99,14 @@ func (d *processEventsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				"name": s("Parent process name."), "path": s("Parent process path."), "pid": n("Parent process id."),
 			}),
 		}},
+	}
+	resp.Schema = schema.Schema{
+		Description: "Process events of both clouds in one schema aligned with OCSF (the Open Cybersecurity Schema Framework), " +
+			"so that one policy covers both: TCSS abnormal-process events (DescribeAbnormalProcessEvents) and HSS " +
+			"application-whitelist events (ListAppWhitelistEvent), read concurrently through the same readers as " +
+			"`cwpp_tcss_abnormal_processes` and `cwpp_hss_app_whitelist_events`, merged newest first. The mapping of " +
+			"each cloud's fields and values is in the tables of this page.",
+		Attributes: attributes,
 	}
 }
 

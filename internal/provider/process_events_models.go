@@ -156,7 +156,9 @@ func newProcessEventModel(e *processevent.Event) processEventModel {
 
 // processKeptEvent is what a read keeps of one event while pages arrive:
 // its cloud and id, its time, which orders the list and places it in the
-// range, what the filters and the summary need, and the event.
+// range, what the filters and the summary need, and the event as its data
+// source outputs it: cwpp_process_events' list element (its model, or its
+// state's msgpack), cwpp_ocsf_findings' finding JSON in encoded.
 type processKeptEvent struct {
 	cloud, id        string
 	hasID            bool
