@@ -59,7 +59,7 @@ func findingsOf(s string, ndjson bool) ([]map[string]any, error) {
 	out := make([]map[string]any, len(raw))
 	for i, r := range raw {
 		if err := ocsfcheck.DetectionFinding().Check(r); err != nil {
-			return nil, fmt.Errorf("finding %d does not validate against OCSF %s: %w\n%s", i, ocsfcheck.Version, err, r)
+			return nil, fmt.Errorf("finding %d does not validate against OCSF %s: %w\n%s", i, ocsfcheck.DetectionFinding().Version(), err, r)
 		}
 		dec := json.NewDecoder(bytes.NewReader(r))
 		dec.UseNumber()

@@ -79,11 +79,7 @@ func TestAccPolicies(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := localcloud.StartForTest(t, tc.cloud)
 			dir, env := cliWorkdir(t, string(policy))
-			env = append(env,
-				"TENCENTCLOUD_SECRET_ID="+localcloud.TencentSecretID, "TENCENTCLOUD_SECRET_KEY="+localcloud.TencentSecretKey,
-				"TENCENTCLOUD_TCSS_ENDPOINT="+srv.URL(), "HW_ACCESS_KEY="+localcloud.HuaweiAccessKey,
-				"HW_SECRET_KEY="+localcloud.HuaweiSecretKey, "HW_PROJECT_ID="+localcloud.HuaweiProjectID, "HW_HSS_ENDPOINT="+srv.URL(),
-				"TF_VAR_tcss_event_ids="+tc.eventIDs)
+			env = append(append(env, localCloudEnv(srv)...), "TF_VAR_tcss_event_ids="+tc.eventIDs)
 			cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
 
 			// 1. The postcondition gate fails the plan exactly when the data is dirty.
@@ -108,29 +104,9 @@ func TestAccPolicies(t *testing.T) {
 			}
 
 			// 3. OPA over the plan's JSON gives the same verdict.
-			show := exec.Command(cli, "show", "-json", "plan.bin")
-			show.Dir, show.Env = dir, env
-			planJSON, err := show.Output()
-			if err != nil {
-				t.Fatalf("show -json: %v", err)
-			}
 			input := filepath.Join(dir, "plan.json")
-			writeFile(t, input, string(planJSON))
-			out, err = run(t, "../..", os.Environ(), opa, "eval", "--format", "json", "-d", "examples/policies/opa/policy.rego", "-i", input, "data.cwpp.deny")
-			if err != nil {
-				t.Fatalf("opa eval: %v\n%s", err, out)
-			}
-			var result struct {
-				Result []struct {
-					Expressions []struct {
-						Value []string `json:"value"`
-					} `json:"expressions"`
-				} `json:"result"`
-			}
-			if err := json.Unmarshal([]byte(out), &result); err != nil || len(result.Result) != 1 {
-				t.Fatalf("opa eval output: %v\n%s", err, out)
-			}
-			denied := result.Result[0].Expressions[0].Value
+			writeFile(t, input, string(cliOutput(t, dir, env, "show", "-json", "plan.bin")))
+			denied := opaDenied(t, opa, "examples/policies/opa/policy.rego", input, "data.cwpp.deny")
 			for _, want := range tc.wantDeny {
 				if !slices.ContainsFunc(denied, func(d string) bool { return strings.Contains(d, want) }) {
 					t.Errorf("OPA did not deny %q; it denied %q", want, denied)
@@ -154,21 +130,11 @@ func TestAccPoliciesOCSF(t *testing.T) {
 	}
 	srv := localcloud.StartForTest(t, localcloud.Config{TCSSEvents: 60, HSSEvents: 80})
 	dir, env := cliWorkdir(t, string(policy))
-	env = append(env,
-		"TENCENTCLOUD_SECRET_ID="+localcloud.TencentSecretID, "TENCENTCLOUD_SECRET_KEY="+localcloud.TencentSecretKey,
-		"TENCENTCLOUD_TCSS_ENDPOINT="+srv.URL(), "HW_ACCESS_KEY="+localcloud.HuaweiAccessKey,
-		"HW_SECRET_KEY="+localcloud.HuaweiSecretKey, "HW_PROJECT_ID="+localcloud.HuaweiProjectID, "HW_HSS_ENDPOINT="+srv.URL())
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if out, err := run(t, dir, env, cli, "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+	env = append(env, localCloudEnv(srv)...)
+	if out, err := run(t, dir, env, os.Getenv("TF_ACC_TERRAFORM_PATH"), "apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
-	raw := exec.Command(cli, "output", "-raw", "ocsf_findings")
-	raw.Dir, raw.Env = dir, env
-	exported, err := raw.Output()
-	if err != nil {
-		t.Fatalf("output -raw: %v", err)
-	}
-	findings, err := findingsOf(string(exported), false)
+	findings, err := findingsOf(string(cliOutput(t, dir, env, "output", "-raw", "ocsf_findings")), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,15 +148,46 @@ func TestAccPoliciesOCSF(t *testing.T) {
 	if len(findings) < 20 || len(blocking) == 0 || len(blocking) == len(findings) {
 		t.Fatalf("%d findings, %d blocking: the local cloud should give both kinds", len(findings), len(blocking))
 	}
-	outputs := exec.Command(cli, "output", "-json")
-	outputs.Dir, outputs.Env = dir, env
-	outputsJSON, err := outputs.Output()
-	if err != nil {
-		t.Fatalf("output -json: %v", err)
-	}
 	input := filepath.Join(dir, "outputs.json")
-	writeFile(t, input, string(outputsJSON))
-	out, err := run(t, "../..", os.Environ(), opa, "eval", "--format", "json", "-d", "examples/policies/ocsf/policy.rego", "-i", input, "data.cwpp.ocsf.deny")
+	writeFile(t, input, string(cliOutput(t, dir, env, "output", "-json")))
+	denied := opaDenied(t, opa, "examples/policies/ocsf/policy.rego", input, "data.cwpp.ocsf.deny")
+	if len(denied) != len(blocking) {
+		t.Fatalf("OPA denied %d findings, want the %d new High-or-worse ones: %q", len(denied), len(blocking), denied)
+	}
+	for _, uid := range blocking {
+		if !slices.ContainsFunc(denied, func(d string) bool { return strings.Contains(d, " finding "+uid+":") }) {
+			t.Errorf("OPA did not deny finding %s", uid)
+		}
+	}
+}
+
+// localCloudEnv is the environment that points the provider block of an
+// example (provider "cwpp" {}) at a local cloud.
+func localCloudEnv(srv *localcloud.Server) []string {
+	return []string{
+		"TENCENTCLOUD_SECRET_ID=" + localcloud.TencentSecretID, "TENCENTCLOUD_SECRET_KEY=" + localcloud.TencentSecretKey,
+		"TENCENTCLOUD_TCSS_ENDPOINT=" + srv.URL(), "HW_ACCESS_KEY=" + localcloud.HuaweiAccessKey,
+		"HW_SECRET_KEY=" + localcloud.HuaweiSecretKey, "HW_PROJECT_ID=" + localcloud.HuaweiProjectID, "HW_HSS_ENDPOINT=" + srv.URL(),
+	}
+}
+
+// cliOutput runs the CLI in dir and returns its standard output.
+func cliOutput(t *testing.T, dir string, env []string, args ...string) []byte {
+	t.Helper()
+	cmd := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), args...)
+	cmd.Dir, cmd.Env = dir, env
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%v: %v", args, err)
+	}
+	return out
+}
+
+// opaDenied evaluates query (a set of strings) of policy over the JSON in
+// input with OPA, as the examples' comments say.
+func opaDenied(t *testing.T, opa, policy, input, query string) []string {
+	t.Helper()
+	out, err := run(t, "../..", os.Environ(), opa, "eval", "--format", "json", "-d", policy, "-i", input, query)
 	if err != nil {
 		t.Fatalf("opa eval: %v\n%s", err, out)
 	}
@@ -204,13 +201,5 @@ func TestAccPoliciesOCSF(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &result); err != nil || len(result.Result) != 1 {
 		t.Fatalf("opa eval output: %v\n%s", err, out)
 	}
-	denied := result.Result[0].Expressions[0].Value
-	if len(denied) != len(blocking) {
-		t.Fatalf("OPA denied %d findings, want the %d new High-or-worse ones: %q", len(denied), len(blocking), denied)
-	}
-	for _, uid := range blocking {
-		if !slices.ContainsFunc(denied, func(d string) bool { return strings.Contains(d, " finding "+uid+":") }) {
-			t.Errorf("OPA did not deny finding %s", uid)
-		}
-	}
+	return result.Result[0].Expressions[0].Value
 }

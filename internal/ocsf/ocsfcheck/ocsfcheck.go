@@ -11,10 +11,11 @@ package ocsfcheck
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"sort"
 	"strconv"
@@ -25,48 +26,61 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-//go:embed schema/detection_finding-1.8.0.json
-var detectionFinding []byte
+// schemas holds the extract, one file: detection_finding-<version>.json.
+//
+//go:embed schema/detection_finding-*.json
+var schemas embed.FS
 
-// Version is the OCSF release the extract is of.
-const Version = "1.8.0"
-
-type attribute struct {
+// Attribute is an attribute of a class or an Object, as the compiled schema
+// has it: Enum maps each value to its caption.
+type Attribute struct {
 	Type        string            `json:"type"`
-	ObjectType  string            `json:"object_type"`
-	Requirement string            `json:"requirement"`
-	IsArray     bool              `json:"is_array"`
-	Enum        map[string]string `json:"enum"`
-	Sibling     string            `json:"sibling"`
-	Profiles    []string          `json:"profiles"`
+	ObjectType  string            `json:"object_type,omitempty"`
+	Requirement string            `json:"requirement,omitempty"`
+	IsArray     bool              `json:"is_array,omitempty"`
+	Enum        map[string]string `json:"enum,omitempty"`
+	Sibling     string            `json:"sibling,omitempty"`
+	Profiles    []string          `json:"profiles,omitempty"`
 }
 
-type object struct {
+// Object is a class or an object.
+type Object struct {
 	Name        string               `json:"name"`
-	UID         int64                `json:"uid"`
-	Caption     string               `json:"caption"`
-	Attributes  map[string]attribute `json:"attributes"`
-	Constraints map[string][]string  `json:"constraints"`
+	UID         int64                `json:"uid,omitempty"`
+	Caption     string               `json:"caption,omitempty"`
+	Attributes  map[string]Attribute `json:"attributes"`
+	Constraints map[string][]string  `json:"constraints,omitempty"`
 }
 
-type dataType struct {
-	Type   string  `json:"type"`
-	Regex  string  `json:"regex"`
-	MaxLen int     `json:"max_len"`
-	Range  []int64 `json:"range"`
+// DataType is a type of the dictionary: the type it narrows and how.
+type DataType struct {
+	Type   string  `json:"type,omitempty"`
+	Regex  string  `json:"regex,omitempty"`
+	MaxLen int     `json:"max_len,omitempty"`
+	Range  []int64 `json:"range,omitempty"`
 }
 
-type extract struct {
+// Extract is what the checker needs of a compiled schema for one class:
+// the class, every Object it reaches, the data types.
+type Extract struct {
 	Version  string              `json:"version"`
-	Class    object              `json:"class"`
-	Category struct{ UID int64 } `json:"category"`
-	Objects  map[string]object   `json:"objects"`
-	Types    map[string]dataType `json:"types"`
+	Class    Object              `json:"class"`
+	Category Category            `json:"category"`
+	Objects  map[string]Object   `json:"objects"`
+	Types    map[string]DataType `json:"types"`
+	// ExtractedBy is the command that made it.
+	ExtractedBy string `json:"extracted_by"`
+}
+
+// Category is the class's category.
+type Category struct {
+	UID     int64  `json:"uid"`
+	Caption string `json:"caption"`
 }
 
 // Checker validates findings of one class. Safe for concurrent use.
 type Checker struct {
-	ocsf extract
+	ocsf Extract
 
 	mu      sync.Mutex
 	schemas map[string]*jsonschema.Schema // by the profiles, sorted and joined
@@ -74,12 +88,23 @@ type Checker struct {
 
 // DetectionFinding is the checker of OCSF 1.8.0's Detection Finding (2004).
 var DetectionFinding = sync.OnceValue(func() *Checker {
+	files, err := fs.Glob(schemas, "schema/detection_finding-*.json")
+	if err != nil || len(files) != 1 {
+		panic(fmt.Sprintf("ocsfcheck: want one extract of detection_finding, found %v", files))
+	}
+	raw, err := schemas.ReadFile(files[0])
+	if err != nil {
+		panic(err)
+	}
 	c := &Checker{schemas: map[string]*jsonschema.Schema{}}
-	if err := json.Unmarshal(detectionFinding, &c.ocsf); err != nil {
+	if err := json.Unmarshal(raw, &c.ocsf); err != nil {
 		panic("ocsfcheck: the embedded extract does not read: " + err.Error())
 	}
 	return c
 })
+
+// Version is the OCSF release the checker's extract is of.
+func (c *Checker) Version() string { return c.ocsf.Version }
 
 // Check validates one finding, JSON: nil, or an error naming every rule
 // it breaks.
@@ -172,9 +197,9 @@ func (c *Checker) JSONSchema(profiles []string) map[string]any {
 	return root
 }
 
-func (c *Checker) objectSchema(o object, listed map[string]bool) map[string]any {
+func (c *Checker) objectSchema(o Object, listed map[string]bool) map[string]any {
 	if o.Name == "object" {
-		return map[string]any{"type": "object"} // unmapped, xattributes: any object
+		return map[string]any{"type": "object"} // unmapped, xattributes: any Object
 	}
 	props := map[string]any{}
 	var required []string
@@ -223,7 +248,7 @@ func broughtBy(profiles []string, listed map[string]bool) bool {
 	return false
 }
 
-func (c *Checker) attributeSchema(a attribute) map[string]any {
+func (c *Checker) attributeSchema(a Attribute) map[string]any {
 	var s map[string]any
 	base := c.baseType(a.Type)
 	switch {
@@ -319,9 +344,9 @@ func (c *Checker) semantics(root map[string]any) []string {
 	return problems
 }
 
-// walk checks, in one object and those below it, each id against its
+// walk checks, in one Object and those below it, each id against its
 // caption and each timestamp against milliseconds and its _dt.
-func (c *Checker) walk(v map[string]any, o object, at string, problems *[]string) {
+func (c *Checker) walk(v map[string]any, o Object, at string, problems *[]string) {
 	names := make([]string, 0, len(v))
 	for name := range v {
 		names = append(names, name)

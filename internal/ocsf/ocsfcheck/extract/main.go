@@ -18,54 +18,21 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/ocsf/ocsfcheck"
 )
-
-type attribute struct {
-	Type        string            `json:"type"`
-	ObjectType  string            `json:"object_type,omitempty"`
-	Requirement string            `json:"requirement,omitempty"`
-	IsArray     bool              `json:"is_array,omitempty"`
-	Enum        map[string]string `json:"enum,omitempty"` // id or value: caption
-	Sibling     string            `json:"sibling,omitempty"`
-	Profiles    []string          `json:"profiles,omitempty"`
-}
-
-type object struct {
-	Name        string               `json:"name"`
-	UID         int64                `json:"uid,omitempty"`
-	Caption     string               `json:"caption,omitempty"`
-	Attributes  map[string]attribute `json:"attributes"`
-	Constraints map[string][]string  `json:"constraints,omitempty"`
-}
-
-type dataType struct {
-	Type   string  `json:"type,omitempty"`
-	Regex  string  `json:"regex,omitempty"`
-	MaxLen int     `json:"max_len,omitempty"`
-	Range  []int64 `json:"range,omitempty"`
-}
-
-// Extract is the file ocsfcheck embeds.
-type Extract struct {
-	Version    string              `json:"version"`
-	Class      object              `json:"class"`
-	Category   map[string]any      `json:"category"`
-	Objects    map[string]object   `json:"objects"`
-	Types      map[string]dataType `json:"types"`
-	ExtractCmd string              `json:"extracted_by"`
-}
 
 // compiled is the part of the compiled schema read here.
 type compiled struct {
 	Version    string `json:"version"`
 	Categories struct {
-		Attributes map[string]map[string]any `json:"attributes"`
+		Attributes map[string]ocsfcheck.Category `json:"attributes"`
 	} `json:"categories"`
 	Classes    map[string]rawObject `json:"classes"`
 	Objects    map[string]rawObject `json:"objects"`
 	Dictionary struct {
 		Types struct {
-			Attributes map[string]dataType `json:"attributes"`
+			Attributes map[string]ocsfcheck.DataType `json:"attributes"`
 		} `json:"types"`
 	} `json:"dictionary"`
 }
@@ -113,12 +80,11 @@ func main() {
 	if !ok {
 		log.Fatalf("no class %q in %s", *class, matches[0])
 	}
-	out := Extract{
+	out := ocsfcheck.Extract{
 		Version: c.Version, Class: convert(cls), Category: c.Categories.Attributes[cls.Category],
-		Objects: map[string]object{}, Types: c.Dictionary.Types.Attributes,
-		ExtractCmd: "go run ./internal/ocsf/ocsfcheck/extract -from DIR -class " + *class,
+		Objects: map[string]ocsfcheck.Object{}, Types: c.Dictionary.Types.Attributes,
+		ExtractedBy: "go run ./internal/ocsf/ocsfcheck/extract -from DIR -class " + *class,
 	}
-	delete(out.Category, "description")
 	// Every object the class reaches, through objects' attributes.
 	queue := objectTypes(cls)
 	for len(queue) > 0 {
@@ -141,6 +107,13 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	// One extract a class: the checker embeds the one there is.
+	stale, _ := filepath.Glob(filepath.Join(*to, *class+"-*.json"))
+	for _, f := range stale {
+		if err := os.Remove(f); err != nil {
+			log.Fatal(err)
+		}
+	}
 	name := fmt.Sprintf("%s-%s.json", *class, c.Version)
 	if err := os.WriteFile(filepath.Join(*to, name), append(encoded, '\n'), 0o644); err != nil {
 		log.Fatal(err)
@@ -157,13 +130,13 @@ func main() {
 	fmt.Printf("%s: class %s (%d), %d objects, OCSF %s\n", filepath.Join(*to, name), cls.Name, cls.UID, len(out.Objects), c.Version)
 }
 
-func convert(o rawObject) object {
-	out := object{Name: o.Name, UID: o.UID, Caption: o.Caption, Attributes: map[string]attribute{}, Constraints: o.Constraints}
+func convert(o rawObject) ocsfcheck.Object {
+	out := ocsfcheck.Object{Name: o.Name, UID: o.UID, Caption: o.Caption, Attributes: map[string]ocsfcheck.Attribute{}, Constraints: o.Constraints}
 	if len(out.Constraints) == 0 {
 		out.Constraints = nil
 	}
 	for name, a := range o.Attributes {
-		attr := attribute{Type: a.Type, ObjectType: a.ObjectType, Requirement: a.Requirement, IsArray: a.IsArray,
+		attr := ocsfcheck.Attribute{Type: a.Type, ObjectType: a.ObjectType, Requirement: a.Requirement, IsArray: a.IsArray,
 			Sibling: a.Sibling, Profiles: a.Profiles}
 		if len(a.Enum) > 0 {
 			attr.Enum = map[string]string{}
