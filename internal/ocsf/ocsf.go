@@ -152,9 +152,23 @@ type (
 	}
 )
 
+// EventError says why an event cannot be a finding.
+type EventError struct {
+	Product string // the cloud's service
+	EventID string // "" when the event has none
+	Reason  string
+}
+
+func (e *EventError) Error() string {
+	if e.EventID == "" {
+		return e.Product + " returned an event without an id: " + e.Reason
+	}
+	return e.Product + " event " + e.EventID + ": " + e.Reason
+}
+
 // Encode is the event as one finding, JSON. An event without an id or any
 // time cannot be a finding (finding_info.uid and time are required): an
-// error names it.
+// *EventError names it.
 func Encode(e *processevent.Event) ([]byte, error) {
 	f, err := newFinding(e)
 	if err != nil {
@@ -169,14 +183,14 @@ func newFinding(e *processevent.Event) (*finding, error) {
 		return nil, fmt.Errorf("no OCSF source for cloud %q", e.Cloud)
 	}
 	if e.ID == nil {
-		return nil, fmt.Errorf("%s returned an event without an id: an OCSF finding requires finding_info.uid", src.product.Name)
+		return nil, &EventError{Product: src.product.Name, Reason: "an OCSF finding requires finding_info.uid"}
 	}
 	at := e.Time
 	if at == nil {
 		at = e.LastSeen // the only other time the cloud gave
 	}
 	if at == nil {
-		return nil, fmt.Errorf("%s event %s has no time that reads: an OCSF finding requires time", src.product.Name, *e.ID)
+		return nil, &EventError{Product: src.product.Name, EventID: *e.ID, Reason: "no time that reads, and an OCSF finding requires time"}
 	}
 	f := &finding{
 		ActivityID: activityID, ActivityName: activityName, CategoryUID: categoryUID, CategoryName: categoryName,

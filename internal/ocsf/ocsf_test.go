@@ -2,6 +2,7 @@ package ocsf
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -215,8 +216,10 @@ func TestEventsThatCannotBeFindingsFail(t *testing.T) {
 		"no id":   processevent.FromHSS(&huaweicloud.AppWhitelistEventResponseInfo{OccurTime: ptr(int64(1764489600051))}),
 		"no time": processevent.FromTCSS(&tencentcloud.AbnormalProcessEventInfo{Id: ptr("1")}, parseIn(shanghai)),
 	} {
-		if out, err := Encode(&e); err == nil {
-			t.Errorf("%s: encoded %s", name, out)
+		out, err := Encode(&e)
+		var eventErr *EventError
+		if !errors.As(err, &eventErr) {
+			t.Errorf("%s: encoded %s, error %v", name, out, err)
 		}
 	}
 }

@@ -269,3 +269,37 @@ data "cwpp_ocsf_findings" "file" {
 		}},
 	})
 }
+
+// TestAccOCSFFindingsEventWithoutID: an event that cannot be a finding fails
+// the read with its reason; cwpp_process_events keeps it.
+func TestAccOCSFFindingsEventWithoutID(t *testing.T) {
+	fixtures, err := localcloud.ParseFixtures("no-id.json", []byte(`{
+  "now": "2026-11-30T12:00:00Z",
+  "huaweicloud": {"events": [{"occur_time": 1796004000051, "severity": "High", "handle_status": "unhandled"}]}
+}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := localcloud.StartForTest(t, localcloud.Config{Fixtures: fixtures, TencentQuota: -1})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerConfig(srv, tcssTestLimits, hssTestLimits) + `
+data "cwpp_process_events" "kept" {
+  last_days = 3
+  clouds    = ["huaweicloud"]
+}
+output "kept" { value = length(data.cwpp_process_events.kept.events) }
+`,
+			Check: resource.TestCheckOutput("kept", "1"),
+		}, {
+			Config: providerConfig(srv, tcssTestLimits, hssTestLimits) + `
+data "cwpp_ocsf_findings" "bad" {
+  last_days = 3
+  clouds    = ["huaweicloud"]
+}
+`,
+			ExpectError: wrapped(`An event cannot be an OCSF finding`),
+		}},
+	})
+}

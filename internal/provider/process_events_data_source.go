@@ -19,6 +19,7 @@ import (
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/logging"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/ocsf"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/paging"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/processevent"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/tencentcloud"
@@ -299,8 +300,12 @@ func readProcessEvents(ctx context.Context, data *providerData, args *processEve
 			if errors.Is(err, context.Canceled) && len(failures) > 1 {
 				continue // stopped because the other cloud failed
 			}
+			var eventErr *ocsf.EventError
 			switch {
 			case addStateTooLarge(diags, err, processNarrowing, "newest"):
+			case errors.As(err, &eventErr):
+				diags.AddError("An event cannot be an OCSF finding",
+					eventErr.Error()+". The read fails rather than leave the event out; cwpp_process_events reads it.")
 			case cloud == cloudTencent:
 				diags.AddError(tencentErrorSummary(tencentcloud.ActionDescribeAbnormalProcessEvents), tencentErrorDetail(err))
 			default:
