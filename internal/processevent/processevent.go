@@ -139,7 +139,7 @@ func FromTCSS(e *tencentcloud.AbnormalProcessEventInfo, parse func(*string) (tim
 
 // FromHSS maps an HSS event (the HSS table).
 func FromHSS(e *huaweicloud.AppWhitelistEventResponseInfo) Event {
-	occurred := millis(e.OccurTime)
+	occurred := Millis(e.OccurTime)
 	ev := Event{
 		Cloud: Huawei, ID: e.EventID, Time: occurred, FirstSeen: occurred, LastSeen: occurred,
 		Severity: Normalize(e.Severity, HSSSeverities, SeverityIDs), Status: Normalize(e.HandleStatus, HSSStatuses, StatusIDs),
@@ -163,9 +163,9 @@ func FromHSS(e *huaweicloud.AppWhitelistEventResponseInfo) Event {
 	return ev
 }
 
-// millis reads milliseconds since the epoch; nil outside years 0 to 9999,
-// which RFC 3339 cannot write.
-func millis(ms *int64) *time.Time {
+// Millis reads milliseconds since the epoch, in UTC; nil outside years 0 to
+// 9999, which RFC 3339 cannot write.
+func Millis(ms *int64) *time.Time {
 	if ms == nil {
 		return nil
 	}

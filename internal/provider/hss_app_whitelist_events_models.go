@@ -2,12 +2,12 @@ package provider
 
 import (
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/processevent"
 )
 
 type hssEventsModel struct {
@@ -165,17 +165,7 @@ type hssProcessModel struct {
 
 // msRFC3339 is the RFC 3339 (UTC) companion of an API millisecond time;
 // null for a time RFC 3339 cannot write (before year 0 or after 9999).
-func msRFC3339(ms *int64) timetypes.RFC3339 {
-	if ms == nil {
-		return timetypes.NewRFC3339Null()
-	}
-	t := time.UnixMilli(*ms).UTC()
-	if t.Year() < 0 || t.Year() > 9999 {
-		return timetypes.NewRFC3339Null()
-	}
-	// The milliseconds stay: events of one second must not compare equal.
-	return timetypes.NewRFC3339ValueMust(t.Format(time.RFC3339Nano))
-}
+func msRFC3339(ms *int64) timetypes.RFC3339 { return rfc3339Of(processevent.Millis(ms)) }
 
 func stringList(values []string) []types.String {
 	if values == nil {
