@@ -27,8 +27,9 @@
 //     throttling) regrows from a small share in seconds, where the cubic,
 //     scaled to that small lastMax, took ten. In this package's simulation
 //     (three gateway counters, runs started together and 2 s apart), the
-//     worst of 20 seeds went from 1.56x to 1.37x the quota's bound, with the
-//     share of requests throttled unchanged (at most 9.5%).
+//     worst of 20 seeds went from 1.50x to 1.35x the quota's bound (timed
+//     from the first run's start), with the share of requests throttled
+//     unchanged (at most 9.5%).
 //   - An answer cuts the rate only if its request was sent after the last
 //     cut: the answers to requests sent at the old rate say nothing new, and
 //     counting them would cut once per request in flight.

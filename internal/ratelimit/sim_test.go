@@ -78,7 +78,7 @@ func simulate(cfg simConfig) simResult {
 		ceiling := min(250*time.Millisecond<<attempt, 8*time.Second)
 		return time.Duration(rng.Int64N(int64(ceiling) + 1)) // seeded: the simulation is deterministic
 	}
-	last := start
+	last, first := start, start.Add(cfg.stagger)
 	for r := 0; r < cfg.runs; r++ {
 		var lim limiter = New("sim", cfg.ceiling, clock)
 		if cfg.newLimiter != nil {
@@ -88,6 +88,9 @@ func simulate(cfg simConfig) simResult {
 		offset := time.Duration(0)
 		if cfg.runs > 1 {
 			offset = time.Duration(rng.Int64N(int64(cfg.stagger) + 1))
+		}
+		if t := start.Add(offset); t.Before(first) {
+			first = t
 		}
 		var request func(attempt int)
 		var next func()
@@ -130,24 +133,27 @@ func simulate(cfg simConfig) simResult {
 		clock.now = e.at
 		e.do()
 	}
-	res.wall = last.Sub(start)
+	res.wall = last.Sub(first)
 	return res
 }
 
 // TestSharedQuotaSimulation runs K Terraform runs of 200 requests each
 // against a 20/s quota, on each of the three ways gateways count a quota,
 // started together and spread over 2 s, 20 seeds each: the figures are the
-// limiter's, in simulated time; make bench measures the real thing. Every
-// read succeeds and at most 10% of requests are throttled everywhere; a run
-// alone is not slowed. The walls are guarded at what the limiter reaches
-// today (the worst seed), which is above the 1.2x of the quota's bound that
-// issue 29 aims at where runs start apart on sliding windows and buckets.
+// limiter's, in simulated time; make bench measures the real thing. A wall
+// runs from the first run's start to the last answer, as make bench times
+// it. Every read succeeds and at most 10% of requests are throttled
+// everywhere; a run alone is not slowed. The walls are guarded at what the
+// limiter reaches today (the worst seed, rounded up), which is above the
+// 1.2x of the quota's bound that issue 29 aims at where runs start apart;
+// the mean over the seeds is within 1.21x everywhere. The sweep in
+// sweep_test.go measures other control laws on this grid.
 func TestSharedQuotaSimulation(t *testing.T) {
 	// worst wall allowed, by model, stagger (0 or 2 s) and K
 	bound := map[quota.Model][2]map[int]float64{
-		quota.FixedWindow:   {{1: 1.03, 2: 1.17, 3: 1.17, 5: 1.06}, {1: 1.03, 2: 1.30, 3: 1.25, 5: 1.22}},
-		quota.SlidingWindow: {{1: 1.03, 2: 1.22, 3: 1.21, 5: 1.20}, {1: 1.03, 2: 1.39, 3: 1.33, 5: 1.29}},
-		quota.TokenBucket:   {{1: 1.03, 2: 1.12, 3: 1.09, 5: 1.10}, {1: 1.03, 2: 1.36, 3: 1.32, 5: 1.17}},
+		quota.FixedWindow:   {{1: 1.02, 2: 1.16, 3: 1.15, 5: 1.04}, {1: 1.02, 2: 1.25, 3: 1.20, 5: 1.18}},
+		quota.SlidingWindow: {{1: 1.02, 2: 1.21, 3: 1.19, 5: 1.18}, {1: 1.02, 2: 1.36, 3: 1.28, 5: 1.27}},
+		quota.TokenBucket:   {{1: 1.02, 2: 1.11, 3: 1.07, 5: 1.09}, {1: 1.02, 2: 1.29, 3: 1.27, 5: 1.15}},
 	}
 	for _, model := range quota.Models {
 		for i, stagger := range []time.Duration{0, 2 * time.Second} {
@@ -161,11 +167,11 @@ func TestSharedQuotaSimulation(t *testing.T) {
 					maxShare, maxWall, sumWall = max(maxShare, float64(res.throttled)/float64(res.sent)), max(maxWall, wall), sumWall+wall
 					failed += res.failed
 				}
-				t.Logf("%-14s started %v apart, K=%d: wall %.2fx the quota's bound (worst %.2fx); throttled at most %.1f%%; %d failed",
+				t.Logf("%-14s started %v apart, K=%d: wall %.3fx the quota's bound (worst %.3fx); throttled at most %.1f%%; %d failed",
 					model, stagger, runs, sumWall/seeds, maxWall, 100*maxShare, failed)
-				if failed > 0 || maxShare > 0.10 || maxWall > bound[model][i][runs] {
-					t.Errorf("%s, %v apart, K=%d: %d failed, worst throttled share %.3f (want ≤ 0.10), worst wall %.2fx (want ≤ %.2fx)",
-						model, stagger, runs, failed, maxShare, maxWall, bound[model][i][runs])
+				if failed > 0 || maxShare > 0.10 || maxWall > bound[model][i][runs] || sumWall/seeds > 1.21 {
+					t.Errorf("%s, %v apart, K=%d: %d failed, worst throttled share %.3f (want ≤ 0.10), worst wall %.2fx (want ≤ %.2fx), mean %.3fx (want ≤ 1.21x)",
+						model, stagger, runs, failed, maxShare, maxWall, bound[model][i][runs], sumWall/seeds)
 				}
 			}
 		}
