@@ -22,14 +22,15 @@ import (
 //	CWPP_RATELIMIT_SWEEP=1 go test -run TestRateLimitSweep -v ./internal/ratelimit/
 //
 // CWPP_RATELIMIT_SWEEP="workers requests quota latency_ms" changes the runs
-// (default "10 200 20 30"). CWPP_RATELIMIT_TRACE="model K stagger_s seed"
-// prints one run's second-by-second requests, refusals and rate per run
-// (seed -1: every seed's wall and share).
+// (default "10 200 20 30"); CWPP_RATELIMIT_ONLY=N runs variant N alone.
+// CWPP_RATELIMIT_TRACE="model K stagger_s seed" prints one run's
+// second-by-second requests, refusals and rate per run (seed -1: every
+// seed's wall and share) for variant CWPP_RATELIMIT_VARIANT (default 0).
 
 // sweepVariant is a control law: on a throttled answer to a request sent
-// after the last cut, the rate becomes max(Beta·rate, Gamma·delivered), the
-// delivered rate being the answers accepted in the last second (Gamma 0: no
-// floor); afterwards it follows one of three recoveries, t seconds after the
+// after the last cut, the rate becomes Beta·rate or, with a floor (Gamma >
+// 0), max(min(Beta, Gamma)·rate, Gamma·delivered), the delivered rate being
+// the answers accepted in the last second; afterwards it follows one of four recoveries, t seconds after the
 // cut:
 //   - Growth > 0 (the limiter's): lastMax·(1 + Growth·(t−K)³), K =
 //     ∛((lastMax − cut)/(Growth·lastMax)); past K also lastMax + Probe·ceiling·(t−K)
@@ -37,7 +38,8 @@ import (
 //   - AIMD (A or C > 0): cut + ceiling·(s_a·A·t + s_c·C·t³), s_a = (lastMax/ceiling)^PA,
 //     s_c = (lastMax/ceiling)^P: growth the same for every run (P = PA = 0) is fair
 //     and fast for a survivor, but the refusals grow with K²;
-//   - FastConcave: back to Theta·delivered in FK seconds, held FH, then the AIMD probe.
+//   - FastConcave: back to Theta·delivered in FK seconds, held FH, then the AIMD probe;
+//   - PerRequest: cut + ceiling·(RA·n + RC·n³), n the answers accepted since the cut.
 type sweepVariant struct {
 	Name               string
 	Beta, Gamma        float64
@@ -45,6 +47,8 @@ type sweepVariant struct {
 	A, C, P, PA        float64
 	FastConcave        bool
 	FK, FH, Theta      float64
+	PerRequest         bool
+	RA, RC             float64
 }
 
 func sweepVariants() []sweepVariant {
@@ -56,6 +60,8 @@ func sweepVariants() []sweepVariant {
 		// walls near 1.2x, throttling over 10% at K = 5
 		{Name: "AIMD floor 0.85, A 0.01, C 0.01, P 1", Beta: 0.7, Gamma: 0.85, A: 0.01, C: 0.01, P: 1, PA: 1},
 		{Name: "fast concave 0.5 s, hold 1 s, 0.9 delivered", Beta: 0.7, Gamma: 0.85, FastConcave: true, FK: 0.5, FH: 1, Theta: 0.9, A: 0.01, C: 0.03, P: 1, PA: 1},
+		// growth counted in requests, not seconds: a run left low regrows slowly (1.35x to 2.4x)
+		{Name: "per request, floor 0.85, A 0.004, C 2e-6", Beta: 0.7, Gamma: 0.85, PerRequest: true, RA: 0.004, RC: 2e-6},
 	}
 }
 
@@ -71,6 +77,7 @@ type sweepLimiter struct {
 	last, lastCut                   time.Time
 	cuts                            uint64
 	accepted                        []time.Time // answers accepted in the last second
+	sinceCut                        int         // answers accepted since the last cut
 }
 
 func (v sweepVariant) limiter(_ string, rps float64, clock Clock) limiter {
@@ -117,9 +124,11 @@ func (l *sweepLimiter) Observe(_ context.Context, p Permit, throttled bool) {
 			l.k = math.Cbrt((l.lastMax - l.cutTo) / (l.v.Growth * l.lastMax))
 		}
 		l.rate = l.cutTo
+		l.sinceCut = 0
 		return
 	}
 	l.accepted = append(l.accepted, now)
+	l.sinceCut++
 	if l.rate < l.ceiling {
 		l.rate = max(l.rate, min(l.after(now.Sub(l.lastCut).Seconds()), l.ceiling))
 	}
@@ -131,6 +140,9 @@ func (l *sweepLimiter) after(t float64) float64 {
 		return from + l.ceiling*(math.Pow(l.lastMax/l.ceiling, v.PA)*v.A*u+math.Pow(l.lastMax/l.ceiling, v.P)*v.C*u*u*u)
 	}
 	switch {
+	case v.PerRequest:
+		n := float64(l.sinceCut)
+		return l.cutTo + l.ceiling*(v.RA*n+v.RC*n*n*n)
 	case v.FastConcave:
 		if t < v.FK {
 			x := 1 - t/v.FK
@@ -168,20 +180,30 @@ func TestRateLimitSweep(t *testing.T) {
 		t.Skip("a research tool: CWPP_RATELIMIT_SWEEP=1 runs it")
 	}
 	workers, requests, q, latency := sweepRuns()
-	for _, v := range sweepVariants() {
+	vs := sweepVariants()
+	if only := os.Getenv("CWPP_RATELIMIT_ONLY"); only != "" {
+		var n int
+		_, _ = fmt.Sscanf(only, "%d", &n)
+		vs = vs[n : n+1]
+	}
+	for _, v := range vs {
 		worstWall, worstMean, worstShare, failed, worstCell, cells := 0.0, 0.0, 0.0, 0, "", ""
 		for _, model := range quota.Models {
 			for _, stagger := range []time.Duration{0, 2 * time.Second} {
 				for _, runs := range []int{2, 3, 5} {
-					wall, mean, share := 0.0, 0.0, 0.0
+					wall, mean, share, cellFailed := 0.0, 0.0, 0.0, 0
 					for seed := range uint64(20) {
 						res := simulate(simConfig{runs: runs, workers: workers, requests: requests, quota: q, ceiling: q, model: model,
 							latency: latency, stagger: stagger, maxRetries: 5, seed: seed, newLimiter: v.limiter})
 						w := res.wall.Seconds() / (float64(runs*requests) / q)
 						wall, mean, share = max(wall, w), mean+w/20, max(share, float64(res.throttled)/float64(res.sent))
-						failed += res.failed
+						cellFailed += res.failed
 					}
+					failed += cellFailed
 					cells += fmt.Sprintf(" %.2f/%.0f%%", wall, 100*share)
+					if cellFailed > 0 {
+						cells += fmt.Sprintf("/%d failed", cellFailed)
+					}
 					if wall > worstWall {
 						worstWall, worstCell = wall, fmt.Sprintf("%s, %v apart, K=%d", model, stagger, runs)
 					}
