@@ -65,38 +65,19 @@ func sweepVariants() []sweepVariant {
 	}
 }
 
-// sweepLimiter is a Limiter whose recovery is a sweepVariant's. Its pacing
-// is the Limiter's; it is not safe for concurrent use (the simulation is not
-// concurrent).
+// sweepLimiter is a Limiter whose recovery is a sweepVariant's: it keeps
+// the Limiter's pacing (take) and state, and replaces Observe. It is not
+// safe for concurrent use (the simulation is not concurrent).
 type sweepLimiter struct {
-	v       sweepVariant
-	clock   Clock
-	ceiling float64
-
-	rate, lastMax, cutTo, target, k float64
-	last, lastCut                   time.Time
-	cuts                            uint64
-	accepted                        []time.Time // answers accepted in the last second
-	sinceCut                        int         // answers accepted since the last cut
+	*Limiter
+	v                sweepVariant
+	cutTo, target, k float64
+	accepted         []time.Time // answers accepted in the last second
+	sinceCut         int         // answers accepted since the last cut
 }
 
-func (v sweepVariant) limiter(_ string, rps float64, clock Clock) limiter {
-	c := max(rps*Margin, MinRate)
-	return &sweepLimiter{v: v, clock: clock, ceiling: c, rate: c, lastMax: c}
-}
-
-func (l *sweepLimiter) take(now time.Time) (Permit, time.Duration) {
-	interval := time.Duration(float64(time.Second) / l.rate)
-	next := l.last.Add(interval)
-	if wait := next.Sub(now); wait > slack {
-		return Permit{}, wait
-	}
-	if now.Sub(next) < interval {
-		l.last = next
-	} else {
-		l.last = now
-	}
-	return Permit{sent: now, cuts: l.cuts}, 0
+func (v sweepVariant) limiter(name string, rps float64, clock Clock) limiter {
+	return &sweepLimiter{Limiter: New(name, rps, clock), v: v}
 }
 
 func (l *sweepLimiter) Observe(_ context.Context, p Permit, throttled bool) {
