@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"container/heap"
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -22,6 +23,7 @@ type simConfig struct {
 	quota, ceiling          float64
 	model                   quota.Model
 	latency                 time.Duration
+	jitter                  float64       // each request's latency is latency·(1 ± jitter), uniformly
 	stagger                 time.Duration // runs start spread over this
 	maxRetries              int
 	seed                    uint64
@@ -80,9 +82,10 @@ func simulate(cfg simConfig) simResult {
 	}
 	last, first := start, start.Add(cfg.stagger)
 	for r := 0; r < cfg.runs; r++ {
-		var lim limiter = New("sim", cfg.ceiling, clock)
+		name := fmt.Sprintf("run %d", r)
+		var lim limiter = New(name, cfg.ceiling, clock)
 		if cfg.newLimiter != nil {
-			lim = cfg.newLimiter("sim", cfg.ceiling, clock)
+			lim = cfg.newLimiter(name, cfg.ceiling, clock)
 		}
 		left := cfg.requests
 		offset := time.Duration(0)
@@ -101,8 +104,12 @@ func simulate(cfg simConfig) simResult {
 				return
 			}
 			res.sent++
-			throttled := overQuota(clock.now.Add(cfg.latency / 2))
-			at(clock.now.Add(cfg.latency), func() {
+			latency := cfg.latency
+			if cfg.jitter > 0 {
+				latency = time.Duration(float64(latency) * (1 + cfg.jitter*(2*rng.Float64()-1)))
+			}
+			throttled := overQuota(clock.now.Add(latency / 2))
+			at(clock.now.Add(latency), func() {
 				lim.Observe(context.Background(), p, throttled)
 				last = clock.now
 				switch {
