@@ -80,6 +80,10 @@ type sweepVariant struct {
 	// CutS deepens a cut with the run's share s of the ceiling: the rate
 	// keeps Beta − CutS·s.
 	CutS float64
+	// DeliveredN > 0 measures the delivered rate over the last DeliveredN
+	// accepted answers when they span more than a second: at a request or
+	// two a second, one second's count is 0, 1 or 2.
+	DeliveredN int
 	// KReq > 0 stretches the cubic's recovery (Growth > 0) to at least
 	// KReq requests at the rate cut from: K = max(∛(…), KReq/lastMax).
 	KReq float64
@@ -111,6 +115,8 @@ func sweepVariants() []sweepVariant {
 		// run's share is near 1 request a second (quota 5/s, 5 runs: 239
 		// against 50 in 300 simulations each), see TestRateLimitRobust.
 		{Name: "floor, growth by share", Beta: 0.7, Gamma: 0.85, A: 0.02, C: 0.002, P: 0.5, PA: 2},
+		{Name: "floor over 10 answers, growth by share", Beta: 0.7, Gamma: 0.85, A: 0.02, C: 0.002, P: 0.5, PA: 2, DeliveredN: 10},
+		{Name: "floor over 20 answers, growth by share", Beta: 0.7, Gamma: 0.85, A: 0.02, C: 0.002, P: 0.5, PA: 2, DeliveredN: 20},
 	}
 }
 
@@ -138,11 +144,14 @@ func (v sweepVariant) limiter(name string, rps float64, clock Clock) limiter {
 func (l *sweepLimiter) Observe(_ context.Context, p Permit, throttled bool) {
 	now := l.clock.Now()
 	i := 0
-	for i < len(l.accepted) && !l.accepted[i].After(now.Add(-time.Second)) {
+	for i < len(l.accepted)-l.v.DeliveredN && !l.accepted[i].After(now.Add(-time.Second)) {
 		i++
 	}
 	l.accepted = l.accepted[i:]
 	delivered := float64(len(l.accepted))
+	if span := now.Sub(firstOr(l.accepted, now)).Seconds(); span > 1 {
+		delivered /= span
+	}
 	if throttled {
 		if p.cuts != l.cuts {
 			return
@@ -289,6 +298,13 @@ func sweepGrid(v sweepVariant, workers, requests int, q float64, latency time.Du
 		}
 	}
 	return g
+}
+
+func firstOr(ts []time.Time, or time.Time) time.Time {
+	if len(ts) == 0 {
+		return or
+	}
+	return ts[0]
 }
 
 // sweepRecorder counts a run's answers by second.
