@@ -249,17 +249,32 @@ func sweepRuns() (workers, requests int, quotaPerSecond float64, latency time.Du
 	return workers, requests, quotaPerSecond, time.Duration(ms * float64(time.Millisecond))
 }
 
-func TestRateLimitSweep(t *testing.T) {
-	if os.Getenv("CWPP_RATELIMIT_SWEEP") == "" {
-		t.Skip("a research tool: CWPP_RATELIMIT_SWEEP=1 runs it")
-	}
-	workers, requests, q, latency := sweepRuns()
+// sweepSelected is every variant, or variant CWPP_RATELIMIT_ONLY alone.
+func sweepSelected() []sweepVariant {
 	vs := sweepVariants()
 	if only := os.Getenv("CWPP_RATELIMIT_ONLY"); only != "" {
 		var n int
 		_, _ = fmt.Sscanf(only, "%d", &n)
 		vs = vs[n : n+1]
 	}
+	return vs
+}
+
+// sweepChosen is variant CWPP_RATELIMIT_VARIANT, or variant def.
+func sweepChosen(def int) sweepVariant {
+	vs := sweepVariants()
+	if i := os.Getenv("CWPP_RATELIMIT_VARIANT"); i != "" {
+		_, _ = fmt.Sscanf(i, "%d", &def)
+	}
+	return vs[def]
+}
+
+func TestRateLimitSweep(t *testing.T) {
+	if os.Getenv("CWPP_RATELIMIT_SWEEP") == "" {
+		t.Skip("a research tool: CWPP_RATELIMIT_SWEEP=1 runs it")
+	}
+	workers, requests, q, latency := sweepRuns()
+	vs := sweepSelected()
 	for _, v := range vs {
 		g := sweepGrid(v, workers, requests, q, latency)
 		fmt.Printf("%-48s worst %.2fx (%s), worst mean %.2fx, throttled at most %.1f%%, %d failed\n   worst wall/throttled by cell (model: together K=2 3 5 | 2 s apart K=2 3 5):%s\n",
@@ -340,12 +355,7 @@ func TestRateLimitTrace(t *testing.T) {
 	if _, err := fmt.Sscanf(spec, "%s %d %g %d", &model, &runs, &stagger, &seed); err != nil {
 		t.Fatal(err)
 	}
-	v := sweepVariants()[0]
-	if i := os.Getenv("CWPP_RATELIMIT_VARIANT"); i != "" {
-		var n int
-		_, _ = fmt.Sscanf(i, "%d", &n)
-		v = sweepVariants()[n]
-	}
+	v := sweepChosen(0)
 	workers, requests, q, latency := sweepRuns()
 	cfg := simConfig{runs: runs, workers: workers, requests: requests, quota: q, ceiling: q, model: model,
 		latency: latency, stagger: time.Duration(stagger * float64(time.Second)), maxRetries: 5, seed: uint64(seed)}
@@ -417,12 +427,7 @@ func TestRateLimitFresh(t *testing.T) {
 	if os.Getenv("CWPP_RATELIMIT_FRESH") == "" {
 		t.Skip("a research tool: CWPP_RATELIMIT_FRESH=1 runs it")
 	}
-	vs := sweepVariants()
-	if only := os.Getenv("CWPP_RATELIMIT_ONLY"); only != "" {
-		var n int
-		_, _ = fmt.Sscanf(only, "%d", &n)
-		vs = vs[n : n+1]
-	}
+	vs := sweepSelected()
 	for _, v := range vs {
 		for _, workers := range []int{10, 4, 2} {
 			f := freshGrid(v, workers)
@@ -440,12 +445,7 @@ func TestRateLimitRobust(t *testing.T) {
 	var jitter float64
 	_, _ = fmt.Sscanf(spec, "%g", &jitter)
 	all := sweepVariants()
-	other := all[len(all)-1]
-	if i := os.Getenv("CWPP_RATELIMIT_VARIANT"); i != "" {
-		var n int
-		_, _ = fmt.Sscanf(i, "%d", &n)
-		other = all[n]
-	}
+	other := sweepChosen(len(all) - 1)
 	for _, c := range []struct {
 		workers, requests int
 		quota             float64
