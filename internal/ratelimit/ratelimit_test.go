@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"context"
 	"errors"
+	"math"
 	"sync"
 	"testing"
 	"time"
@@ -112,12 +113,12 @@ func TestThrottlingLowersTheRateThenItRecovers(t *testing.T) {
 		t.Fatalf("requests %.3f s apart after the cut, want %.3f", gap, 1/cut)
 	}
 
-	// Without throttling, the rate climbs back along the cubic: to the rate
-	// throttled at the cut after K seconds, then on to the ceiling.
-	cutAt, lastMax := l.lastCut, 19.6*Beta
-	k := time.Duration(recoverySeconds * float64(time.Second))
+	// Without throttling, the rate climbs back, slowly at first: the run's
+	// share of the ceiling at the cut was 0.7, so it grows by
+	// 19.6·(0.7^1.25·Linear·t + 0.7·Cubic·t³).
+	cutAt, cutFrom := l.lastCut, 19.6*Beta
 	previous := l.Rate()
-	reachedCeiling := time.Duration(0)
+	backAt, reachedCeiling := time.Duration(0), time.Duration(0)
 	for clock.Now().Sub(cutAt) < time.Minute {
 		clock.advance(100 * time.Millisecond)
 		p, _ := l.Wait(t.Context())
@@ -126,10 +127,11 @@ func TestThrottlingLowersTheRateThenItRecovers(t *testing.T) {
 		switch {
 		case r < previous:
 			t.Fatalf("the rate fell from %v to %v without throttling", previous, r)
-		case since < k-1500*time.Millisecond && r >= 0.99*lastMax:
-			t.Fatalf("%v after the cut the rate is back at %v, sooner than K = %v", since, r, k)
-		case since >= k && r < 0.999*lastMax:
-			t.Fatalf("%v after the cut the rate is %v, not back at %v", since, r, lastMax)
+		case since <= time.Second && r-cut > 0.1*(cutFrom-cut):
+			t.Fatalf("%v after the cut the rate is %v: it regained more than a tenth of the cut in a second", since, r)
+		}
+		if backAt == 0 && r >= cutFrom {
+			backAt = since
 		}
 		previous = r
 		if r == l.Ceiling() {
@@ -137,10 +139,63 @@ func TestThrottlingLowersTheRateThenItRecovers(t *testing.T) {
 			break
 		}
 	}
-	if reachedCeiling == 0 || reachedCeiling > 15*time.Second {
-		t.Fatalf("back at the ceiling after %v, want within 15 s", reachedCeiling)
+	if backAt < 3*time.Second || backAt > 5*time.Second {
+		t.Fatalf("back at the rate cut from after %v, want 3 to 5 s", backAt)
 	}
-	t.Logf("back at the ceiling %v after the cut", reachedCeiling)
+	if reachedCeiling == 0 || reachedCeiling > 7*time.Second {
+		t.Fatalf("back at the ceiling after %v, want within 7 s", reachedCeiling)
+	}
+	t.Logf("back at the rate cut from %v after the cut, at the ceiling after %v", backAt, reachedCeiling)
+}
+
+// TestCutKeepsTheDeliveredShare: a run whose requests the cloud was
+// accepting at 19.6/s and is then refused keeps 0.78 of what the cloud
+// accepted in the last second, not 0.7 of its rate, and so does the next
+// refusal.
+func TestCutKeepsTheDeliveredShare(t *testing.T) {
+	clock := newFakeClock()
+	l := New("test", 20, clock)
+	l.uniform = func() float64 { return 0 }
+	for range 40 {
+		p, _ := l.Wait(t.Context())
+		l.Observe(t.Context(), p, false) // answered at once, 1/19.6 s apart
+	}
+	// The refused request goes 1/19.6 s after the last: 19 answers in the
+	// second before it.
+	p, _ := l.Wait(t.Context())
+	l.Observe(t.Context(), p, true)
+	if got, want := l.Rate(), DeliveredShare*19; math.Abs(got-want) > 1e-9 {
+		t.Fatalf("after a refusal the rate is %v, want %v (0.78 of the 19 answers accepted in the last second; 0.7 of the rate is %v)", got, want, 19.6*Beta)
+	}
+	// The next goes 1/14.82 s later: 18 answers left in its second.
+	p, _ = l.Wait(t.Context())
+	l.Observe(t.Context(), p, true)
+	if got, want := l.Rate(), DeliveredShare*18; math.Abs(got-want) > 1e-9 {
+		t.Fatalf("after a second refusal the rate is %v, want %v (0.78 of 18 accepted; 0.7 of the rate is %v)", got, want, DeliveredShare*19*Beta)
+	}
+	// Seconds later the last 10 answers span seconds, and a cut keeps 0.7.
+	clock.advance(5 * time.Second)
+	before := l.Rate()
+	p, _ = l.Wait(t.Context())
+	l.Observe(t.Context(), p, true)
+	if got, want := l.Rate(), before*Beta; math.Abs(got-want) > 1e-9 {
+		t.Fatalf("a refusal 5 s later left the rate at %v, want %v", got, want)
+	}
+}
+
+// TestCutRephasesTheNextRequest: a cut delays the next turn by up to
+// Rephase of the new spacing.
+func TestCutRephasesTheNextRequest(t *testing.T) {
+	clock := newFakeClock()
+	l := New("test", 20, clock)
+	l.uniform = func() float64 { return 1 }
+	p, _ := l.Wait(t.Context())
+	l.Observe(t.Context(), p, true)
+	times := grants(t, l, 1)
+	spacing := time.Duration(float64(time.Second) / l.Rate())
+	if got, want := times[0].Sub(p.sent), spacing+time.Duration(Rephase*float64(time.Second)/l.Rate()); got < want-time.Microsecond || got > want+time.Microsecond {
+		t.Fatalf("the turn after the cut came %v after the refused request, want %v (the spacing %v and %v of it)", got, want, spacing, Rephase)
+	}
 }
 
 func TestRateNeverBelowTheFloor(t *testing.T) {

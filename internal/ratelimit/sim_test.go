@@ -4,7 +4,9 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
+	"os"
 	"testing"
 	"time"
 
@@ -67,6 +69,24 @@ func (c *simClock) Sleep(context.Context, time.Duration) error {
 	panic("the simulation never sleeps")
 }
 
+// simBackoff is the research knob CWPP_RATELIMIT_BACKOFF="base_ms floor":
+// a retry waits base·2^attempt·(floor + (1−floor)·U[0,1]).
+func simBackoff() (time.Duration, float64) {
+	ms, floor := 250.0, 0.0
+	if s := os.Getenv("CWPP_RATELIMIT_BACKOFF"); s != "" {
+		_, _ = fmt.Sscanf(s, "%g %g", &ms, &floor)
+	}
+	return time.Duration(ms * float64(time.Millisecond)), floor
+}
+
+// simRand is a simulated run's draws, seeded by its name and start: every
+// simulation is reproducible.
+func simRand(name string, start time.Time) *rand.Rand {
+	seed := fnv.New64a()
+	_, _ = seed.Write([]byte(name))
+	return rand.New(rand.NewPCG(seed.Sum64(), uint64(start.UnixNano())))
+}
+
 func simulate(cfg simConfig) simResult {
 	rng := rand.New(rand.NewPCG(cfg.seed, 1))
 	clock := &simClock{now: time.Unix(1_000_000, 0)}
@@ -77,15 +97,21 @@ func simulate(cfg simConfig) simResult {
 	var res simResult
 	overQuota := quota.New(cfg.model, cfg.quota, start).Over
 	backoff := func(attempt int) time.Duration {
-		ceiling := min(250*time.Millisecond<<attempt, 8*time.Second)
-		return time.Duration(rng.Int64N(int64(ceiling) + 1)) // seeded: the simulation is deterministic
+		base, floor := simBackoff()
+		ceiling := min(base<<attempt, 8*time.Second)
+		d := time.Duration(rng.Int64N(int64(ceiling) + 1)) // seeded: the simulation is deterministic
+		return time.Duration(floor*float64(ceiling)) + time.Duration((1-floor)*float64(d))
 	}
 	last, first := start, start.Add(cfg.stagger)
 	for r := 0; r < cfg.runs; r++ {
-		name := fmt.Sprintf("run %d", r)
-		var lim limiter = New(name, cfg.ceiling, clock)
+		name := fmt.Sprintf("run %d of seed %d", r, cfg.seed) // seeds a law that draws
+		var lim limiter
 		if cfg.newLimiter != nil {
 			lim = cfg.newLimiter(name, cfg.ceiling, clock)
+		} else {
+			l := New(name, cfg.ceiling, clock)
+			l.uniform = simRand(name, clock.Now()).Float64
+			lim = l
 		}
 		left := cfg.requests
 		offset := time.Duration(0)
@@ -146,39 +172,49 @@ func simulate(cfg simConfig) simResult {
 
 // TestSharedQuotaSimulation runs K Terraform runs of 200 requests each
 // against a 20/s quota, on each of the three ways gateways count a quota,
-// started together and spread over 2 s, 20 seeds each: the figures are the
-// limiter's, in simulated time; make bench measures the real thing. A wall
-// runs from the first run's start to the last answer, as make bench times
-// it. Every read succeeds and at most 10% of requests are throttled
-// everywhere; a run alone is not slowed. The walls are guarded at what the
-// limiter reaches today (the worst seed, rounded up), which is above the
-// 1.2x of the quota's bound that issue 29 aims at where runs start apart;
-// the mean over the seeds is within 1.21x everywhere. The sweep in
-// sweep_test.go measures other control laws on this grid.
+// started together and spread over 2 s, with each answer's latency exact
+// and spread by ±10% (runs on other machines are never in step), 20 seeds
+// each: the figures are the limiter's, in simulated time; make bench
+// measures the real thing. A wall runs from the first run's start to the
+// last answer, as make bench times it. Every read succeeds and at most 10%
+// of requests are throttled everywhere; a run alone is not slowed. The
+// walls are guarded at what the limiter reaches (the worst seed, rounded
+// up), which is above the 1.2x of the quota's bound that issue 29 aims at
+// in some cells; the mean over the seeds is within 1.2x everywhere. The
+// sweep in sweep_test.go measures other control laws on this grid.
 func TestSharedQuotaSimulation(t *testing.T) {
-	// worst wall allowed, by model, stagger (0 or 2 s) and K
-	bound := map[quota.Model][2]map[int]float64{
-		quota.FixedWindow:   {{1: 1.02, 2: 1.16, 3: 1.15, 5: 1.04}, {1: 1.02, 2: 1.25, 3: 1.20, 5: 1.18}},
-		quota.SlidingWindow: {{1: 1.02, 2: 1.21, 3: 1.19, 5: 1.18}, {1: 1.02, 2: 1.36, 3: 1.28, 5: 1.27}},
-		quota.TokenBucket:   {{1: 1.02, 2: 1.11, 3: 1.07, 5: 1.09}, {1: 1.02, 2: 1.29, 3: 1.27, 5: 1.15}},
+	// worst wall allowed, by latency spread (none, ±10%), model, stagger (0 or 2 s) and K
+	bound := map[float64]map[quota.Model][2]map[int]float64{
+		0: {
+			quota.FixedWindow:   {{1: 1.02, 2: 1.20, 3: 1.28, 5: 1.14}, {1: 1.02, 2: 1.20, 3: 1.18, 5: 1.13}},
+			quota.SlidingWindow: {{1: 1.02, 2: 1.25, 3: 1.26, 5: 1.22}, {1: 1.02, 2: 1.29, 3: 1.21, 5: 1.21}},
+			quota.TokenBucket:   {{1: 1.02, 2: 1.11, 3: 1.22, 5: 1.17}, {1: 1.02, 2: 1.18, 3: 1.11, 5: 1.08}},
+		},
+		0.1: {
+			quota.FixedWindow:   {{1: 1.02, 2: 1.20, 3: 1.22, 5: 1.16}, {1: 1.02, 2: 1.23, 3: 1.21, 5: 1.14}},
+			quota.SlidingWindow: {{1: 1.02, 2: 1.21, 3: 1.22, 5: 1.30}, {1: 1.02, 2: 1.31, 3: 1.36, 5: 1.21}},
+			quota.TokenBucket:   {{1: 1.02, 2: 1.24, 3: 1.24, 5: 1.06}, {1: 1.02, 2: 1.37, 3: 1.18, 5: 1.12}},
+		},
 	}
-	for _, model := range quota.Models {
-		for i, stagger := range []time.Duration{0, 2 * time.Second} {
-			for _, runs := range []int{1, 2, 3, 5} {
-				maxShare, maxWall, sumWall, failed := 0.0, 0.0, 0.0, 0
-				const seeds = 20
-				for seed := range uint64(seeds) {
-					res := simulate(simConfig{runs: runs, workers: 10, requests: 200, quota: 20, ceiling: 20, model: model,
-						latency: 30 * time.Millisecond, stagger: stagger, maxRetries: 5, seed: seed})
-					wall := res.wall.Seconds() / (float64(runs*200) / 20)
-					maxShare, maxWall, sumWall = max(maxShare, float64(res.throttled)/float64(res.sent)), max(maxWall, wall), sumWall+wall
-					failed += res.failed
-				}
-				t.Logf("%-14s started %v apart, K=%d: wall %.3fx the quota's bound (worst %.3fx); throttled at most %.1f%%; %d failed",
-					model, stagger, runs, sumWall/seeds, maxWall, 100*maxShare, failed)
-				if failed > 0 || maxShare > 0.10 || maxWall > bound[model][i][runs] || sumWall/seeds > 1.21 {
-					t.Errorf("%s, %v apart, K=%d: %d failed, worst throttled share %.3f (want ≤ 0.10), worst wall %.2fx (want ≤ %.2fx), mean %.3fx (want ≤ 1.21x)",
-						model, stagger, runs, failed, maxShare, maxWall, bound[model][i][runs], sumWall/seeds)
+	for _, jitter := range []float64{0, 0.1} {
+		for _, model := range quota.Models {
+			for i, stagger := range []time.Duration{0, 2 * time.Second} {
+				for _, runs := range []int{1, 2, 3, 5} {
+					maxShare, maxWall, sumWall, failed := 0.0, 0.0, 0.0, 0
+					const seeds = 20
+					for seed := range uint64(seeds) {
+						res := simulate(simConfig{runs: runs, workers: 10, requests: 200, quota: 20, ceiling: 20, model: model,
+							latency: 30 * time.Millisecond, jitter: jitter, stagger: stagger, maxRetries: 5, seed: seed})
+						wall := res.wall.Seconds() / (float64(runs*200) / 20)
+						maxShare, maxWall, sumWall = max(maxShare, float64(res.throttled)/float64(res.sent)), max(maxWall, wall), sumWall+wall
+						failed += res.failed
+					}
+					t.Logf("latency ±%2.0f%%, %-14s started %v apart, K=%d: wall %.3fx the quota's bound (worst %.3fx); throttled at most %.1f%%; %d failed",
+						100*jitter, model, stagger, runs, sumWall/seeds, maxWall, 100*maxShare, failed)
+					if want := bound[jitter][model][i][runs]; failed > 0 || maxShare > 0.10 || maxWall > want || sumWall/seeds > 1.2 {
+						t.Errorf("latency ±%.0f%%, %s, %v apart, K=%d: %d failed, worst throttled share %.3f (want ≤ 0.10), worst wall %.3fx (want ≤ %.2fx), mean %.3fx (want ≤ 1.2x)",
+							100*jitter, model, stagger, runs, failed, maxShare, maxWall, want, sumWall/seeds)
+					}
 				}
 			}
 		}
