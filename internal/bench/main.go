@@ -34,10 +34,10 @@ var (
 	terraform = flag.String("terraform", ".tools/terraform", "the Terraform CLI to drive")
 	only      = flag.String("only", "", "run one section: paging, foreach, endtoend, scale, tcsslist, sharedquota, tcssrange, processevents, ocsf or startup (default: all)")
 	// baselineRev is the provider the sharedquota section compares with:
-	// the adaptive limiter before it probed linearly past lastMax (545e5a1
-	// is the one before it adapted at all, with a fixed 98% of
-	// requests_per_second).
-	baselineRev = flag.String("baseline-rev", "22420e0", "git revision of the provider the sharedquota section compares with")
+	// the adaptive limiter before it cut to the delivered share (22420e0 is
+	// the one before it probed linearly past lastMax, 545e5a1 the one before
+	// it adapted at all, with a fixed 98% of requests_per_second).
+	baselineRev = flag.String("baseline-rev", "b2f54f6", "git revision of the provider the sharedquota section compares with")
 )
 
 func main() {
