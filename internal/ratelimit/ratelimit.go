@@ -66,9 +66,12 @@ const (
 	// accepted from this run lately.
 	DeliveredShare = 0.78
 	// Linear and Cubic scale the growth after a cut, per second and per
-	// second cubed, as shares of the ceiling (see the package comment).
-	Linear = 0.014
-	Cubic  = 0.0046
+	// second cubed, as shares of the ceiling; the linear term is also
+	// scaled by the run's share to the power LinearPower, the cubic by the
+	// share (see the package comment).
+	Linear      = 0.014
+	LinearPower = 1.25
+	Cubic       = 0.0046
 	// Rephase is the most a cut delays the next request, as a share of the
 	// new spacing.
 	Rephase = 0.5
@@ -255,7 +258,7 @@ func (l *Limiter) delivered(now time.Time) float64 {
 // scaled to the share of the ceiling the run had at the cut.
 func (l *Limiter) after(t float64) float64 {
 	s := l.cutFrom / l.ceiling
-	return l.cutTo + l.ceiling*(math.Pow(s, 1.25)*Linear*t+s*Cubic*t*t*t)
+	return l.cutTo + l.ceiling*(math.Pow(s, LinearPower)*Linear*t+s*Cubic*t*t*t)
 }
 
 // set changes the rate, logging each cut and each rise of a tenth of the ceiling.

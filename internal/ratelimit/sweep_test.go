@@ -149,7 +149,7 @@ var before = sweepVariant{Name: "before: cubic scaled to lastMax, probe", Beta: 
 func sweepVariants() []sweepVariant {
 	return []sweepVariant{
 		// The limiter's own law (TestSweepLawIsTheLimiters holds them equal).
-		{Name: "the limiter: floor, growth by share, rephased", Beta: Beta, Gamma: DeliveredShare, A: Linear, PA: 1.25, C: Cubic, P: 1,
+		{Name: "the limiter: floor, growth by share, rephased", Beta: Beta, Gamma: DeliveredShare, A: Linear, PA: LinearPower, C: Cubic, P: 1,
 			DeliveredN: deliveredAnswers, Rephase: Rephase},
 		before,
 		// the best of the frontier at ≤ 10% throttled found on 2026-12-02
