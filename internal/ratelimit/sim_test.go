@@ -96,8 +96,8 @@ func simulate(cfg simConfig) simResult {
 
 	var res simResult
 	overQuota := quota.New(cfg.model, cfg.quota, start).Over
+	base, floor := simBackoff()
 	backoff := func(attempt int) time.Duration {
-		base, floor := simBackoff()
 		ceiling := min(base<<attempt, 8*time.Second)
 		d := time.Duration(rng.Int64N(int64(ceiling) + 1)) // seeded: the simulation is deterministic
 		return time.Duration(floor*float64(ceiling)) + time.Duration((1-floor)*float64(d))
