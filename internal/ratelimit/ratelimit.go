@@ -210,7 +210,7 @@ func (l *Limiter) Observe(ctx context.Context, p Permit, throttled bool) {
 	now := l.clock.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.forget(now)
+	l.forget(now, deliveredAnswers)
 	if throttled {
 		if p.cuts != l.cuts {
 			return // sent at the rate before the last cut
@@ -232,17 +232,17 @@ func (l *Limiter) Observe(ctx context.Context, p Permit, throttled bool) {
 }
 
 // forget drops the accepted answers older than a second, but not the last
-// deliveredAnswers.
-func (l *Limiter) forget(now time.Time) {
+// keep.
+func (l *Limiter) forget(now time.Time, keep int) {
 	i := 0
-	for i < len(l.accepted)-deliveredAnswers && !l.accepted[i].After(now.Add(-time.Second)) {
+	for i < len(l.accepted)-keep && !l.accepted[i].After(now.Add(-time.Second)) {
 		i++
 	}
 	l.accepted = l.accepted[i:]
 }
 
 // delivered is the rate the cloud accepted lately: the answers of the last
-// second, or the last deliveredAnswers over the time they span.
+// second, or the ones kept over the time they span.
 func (l *Limiter) delivered(now time.Time) float64 {
 	if len(l.accepted) == 0 {
 		return 0

@@ -217,11 +217,10 @@ type sweepLimiter struct {
 	v                sweepVariant
 	lastMax          float64 // the rate the last cut was made at
 	cutTo, target, k float64
-	growth           float64     // the cubic's, after a cut
-	accepted         []time.Time // answers accepted in the last second (or the last DeliveredN)
-	sinceCut         int         // answers accepted since the last cut
-	cascade          time.Time   // the first cut of the last cascade (KeepMax)
-	lastAnswer       time.Time   // the last accepted answer (Steady)
+	growth           float64   // the cubic's, after a cut
+	sinceCut         int       // answers accepted since the last cut
+	cascade          time.Time // the first cut of the last cascade (KeepMax)
+	lastAnswer       time.Time // the last accepted answer (Steady)
 	rng              *rand.Rand
 }
 
@@ -233,15 +232,8 @@ func (v sweepVariant) limiter(name string, rps float64, clock Clock) limiter {
 
 func (l *sweepLimiter) Observe(_ context.Context, p Permit, throttled bool) {
 	now := l.clock.Now()
-	i := 0
-	for i < len(l.accepted)-l.v.DeliveredN && !l.accepted[i].After(now.Add(-time.Second)) {
-		i++
-	}
-	l.accepted = l.accepted[i:]
-	delivered := float64(len(l.accepted))
-	if span := now.Sub(firstOr(l.accepted, now)).Seconds(); span > 1 {
-		delivered /= span
-	}
+	l.forget(now, l.v.DeliveredN) // the limiter's record of accepted answers
+	delivered := l.delivered(now)
 	if l.v.Steady {
 		l.steady(now, p, throttled)
 		return
@@ -473,13 +465,6 @@ func sweepGrid(v sweepVariant, workers, requests int, q float64, latency time.Du
 		}
 	}
 	return g
-}
-
-func firstOr(ts []time.Time, or time.Time) time.Time {
-	if len(ts) == 0 {
-		return or
-	}
-	return ts[0]
 }
 
 // sweepRecorder counts a run's answers by second.
