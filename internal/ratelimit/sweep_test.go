@@ -235,7 +235,7 @@ func sweepVariants() []sweepVariant {
 		// share, and at K = 5 each costs refusals: the best of 320 laws of
 		// that family (CWPP_RATELIMIT_SEARCH="quiet 320",
 		// CWPP_RATELIMIT_BUDGET=0.2) trade walls for throttling and no law
-		// is within 1.2x everywhere at 10%; from 13% reads start to fail.
+		// is within 1.2x everywhere at 10%; from 11% reads start to fail.
 		withName(limiterLaw, "the limiter, doubling when quiet", func(v *sweepVariant) {
 			v.Quiet, v.QuietMin, v.Double, v.QuietW = 1.5, 2, 1, 0.3
 		}),
@@ -252,7 +252,7 @@ func sweepVariants() []sweepVariant {
 		// bucket's starvation, 1.37x to 1.00x on its worst seed, but a
 		// sliding window refuses the requests it bunches: 6.1% to 10.7% of
 		// runs past 1.2x); cuts shallower for small shares or for large ones
-		// (GammaS ±0.2 to 0.45); halving through the first second's
+		// (GammaS 0.2 to 0.35, or -0.15 to -0.45); halving through the first second's
 		// refusals (StartBeta: 0.5% fewer throttled, 8.3% past 1.2x).
 		withName(limiterLaw, "the limiter, turns spread ±20%", func(v *sweepVariant) { v.Spread = 0.2 }),
 		withName(limiterLaw, "the limiter, shallower cuts for small shares", func(v *sweepVariant) {
