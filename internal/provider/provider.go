@@ -24,6 +24,7 @@ import (
 
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/huaweicloud"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/logging"
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/retry"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/tencentcloud"
 	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/transport"
 )
@@ -148,7 +149,7 @@ func (p *cwppProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					},
 					"max_retries": schema.Int64Attribute{
 						Optional: true, Validators: retries,
-						Description: fmt.Sprintf("Retries of throttled requests and transient faults (default: %d).", tencentcloud.DefaultMaxRetries),
+						Description: fmt.Sprintf("Retries of a request after throttling or a transient fault (default: %d). A throttled answer is not counted while the cloud accepts the provider's other requests (a quota shared with other runs), up to %d times this many.", tencentcloud.DefaultMaxRetries, retry.SharedQuotaRetries),
 					},
 				},
 				Blocks: map[string]schema.Block{"assume_role": tencentAssumeRoleBlock()},
@@ -193,7 +194,7 @@ func (p *cwppProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					},
 					"max_retries": schema.Int64Attribute{
 						Optional: true, Validators: retries,
-						Description: fmt.Sprintf("Retries of throttled requests and transient faults (default: %d).", huaweicloud.DefaultMaxRetries),
+						Description: fmt.Sprintf("Retries of a request after throttling or a transient fault (default: %d). A throttled answer is not counted while the cloud accepts the provider's other requests (a quota shared with other runs), up to %d times this many.", huaweicloud.DefaultMaxRetries, retry.SharedQuotaRetries),
 					},
 				},
 				Blocks: map[string]schema.Block{"assume_role": huaweiAssumeRoleBlock()},

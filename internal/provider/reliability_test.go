@@ -198,6 +198,45 @@ func TestAccReliabilityPermanentFaultsAreNotRetried(t *testing.T) {
 	}
 }
 
+// TestAccReliabilityThrottlingThatNeverEnds: when the cloud refuses every
+// request, nothing of the run gets through, so each refusal counts against
+// max_retries (a refusal goes uncounted only while other requests are
+// accepted: a shared quota), and the read fails after exactly 1 + max_retries
+// requests with a diagnostic naming the cloud, action, code and request id.
+func TestAccReliabilityThrottlingThatNeverEnds(t *testing.T) {
+	cases := []struct {
+		name, config string
+		cloud        localcloud.Cloud
+		want         string
+	}{
+		{
+			name: "TCSS", cloud: localcloud.Tencent, config: referenceEventConfig,
+			want: `(?s)Tencent Cloud TCSS DescribeAbnormalProcessDetail failed.*code: RequestLimitExceeded.*request id: [0-9a-f-]{36}`,
+		},
+		{
+			name: "HSS", cloud: localcloud.Huawei, config: `data "cwpp_hss_app_whitelist_events" "test" { last_days = 1 }`,
+			want: `(?s)Huawei Cloud HSS ListAppWhitelistEvent failed.*status: 429.*error_code: APIGW.0308.*request id: [0-9a-f-]{36}`,
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := localcloud.StartForTest(t, localcloud.Config{})
+			srv.SetFaults(tc.cloud, localcloud.Faults{ThrottleEvery: 1})
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      providerConfig(srv, "max_retries = 2", "max_retries = 2") + tc.config,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+			got := codes(srv, tc.cloud)
+			if throttled := got["RequestLimitExceeded"] + got["APIGW.0308"]; throttled != 3 || len(srv.Requests()) != 3 {
+				t.Errorf("%d requests, %d of them throttled (%v): want 3, each throttled, 1 + max_retries", len(srv.Requests()), throttled, got)
+			}
+		})
+	}
+}
+
 func TestAccReliabilityMalformedResponses(t *testing.T) {
 	cases := []struct {
 		name   string

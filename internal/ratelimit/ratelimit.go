@@ -134,6 +134,7 @@ type Limiter struct {
 	// accepted holds when the answers of the last second were accepted, and
 	// at least the last deliveredAnswers.
 	accepted []time.Time
+	answers  uint64         // accepted answers since New, for Accepted
 	logged   float64        // the rate last logged
 	uniform  func() float64 // [0, 1), for Rephase; the simulation seeds it
 }
@@ -160,6 +161,15 @@ func (l *Limiter) Rate() float64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.rate
+}
+
+// Accepted counts the answers the cloud accepted (Observe with throttled
+// false) since New: a caller compares two counts to learn whether any
+// request got through in between.
+func (l *Limiter) Accepted() uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.answers
 }
 
 // Ceiling is the highest rate: requests_per_second times Margin.
@@ -223,6 +233,7 @@ func (l *Limiter) Observe(ctx context.Context, p Permit, throttled bool) {
 		return
 	}
 	l.accepted = append(l.accepted, now)
+	l.answers++
 	if l.rate >= l.ceiling {
 		return
 	}

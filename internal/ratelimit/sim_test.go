@@ -18,7 +18,7 @@ import (
 // and W requests in flight (Terraform's -parallelism), N requests in all.
 // The server counts requests as a gateway's quota does, one of three ways
 // (package quota, as the local cloud does); throttled requests are retried with full jitter like
-// retry.Policy, at most maxRetries times.
+// retry.Policy, at most maxRetries times while nothing gets through.
 
 type simConfig struct {
 	runs, workers, requests int
@@ -28,7 +28,12 @@ type simConfig struct {
 	jitter                  float64       // each request's latency is latency·(1 ± jitter), uniformly
 	stagger                 time.Duration // runs start spread over this
 	maxRetries              int
-	seed                    uint64
+	// countEveryThrottle counts every throttled answer against maxRetries,
+	// as retry.Policy did before; otherwise one counts only when the run had
+	// no answer accepted since the request's last attempt, with at most
+	// sharedQuotaRetries·maxRetries uncounted retries a request, as it does.
+	countEveryThrottle bool
+	seed               uint64
 	// newLimiter, when set, replaces New: the baseline of a comparison.
 	newLimiter func(name string, rps float64, clock Clock) limiter
 }
@@ -87,6 +92,10 @@ func simRand(name string, start time.Time) *rand.Rand {
 	return rand.New(rand.NewPCG(seed.Sum64(), uint64(start.UnixNano())))
 }
 
+// sharedQuotaRetries is retry.SharedQuotaRetries (retry imports this
+// package, so its tests cannot import retry).
+const sharedQuotaRetries = 4
+
 func simulate(cfg simConfig) simResult {
 	rng := rand.New(rand.NewPCG(cfg.seed, 1))
 	clock := &simClock{now: time.Unix(1_000_000, 0)}
@@ -114,6 +123,7 @@ func simulate(cfg simConfig) simResult {
 			lim = l
 		}
 		left := cfg.requests
+		accepted := 0
 		offset := time.Duration(0)
 		if cfg.runs > 1 {
 			offset = time.Duration(rng.Int64N(int64(cfg.stagger) + 1))
@@ -121,12 +131,12 @@ func simulate(cfg simConfig) simResult {
 		if t := start.Add(offset); t.Before(first) {
 			first = t
 		}
-		var request func(attempt int)
+		var request func(attempt, free, mark int)
 		var next func()
-		request = func(attempt int) {
+		request = func(attempt, free, mark int) {
 			p, wait := lim.take(clock.now)
 			if wait > 0 {
-				at(clock.now.Add(wait), func() { request(attempt) })
+				at(clock.now.Add(wait), func() { request(attempt, free, mark) })
 				return
 			}
 			res.sent++
@@ -140,13 +150,17 @@ func simulate(cfg simConfig) simResult {
 				last = clock.now
 				switch {
 				case !throttled:
+					accepted++
 					next()
+				case !cfg.countEveryThrottle && accepted > mark && free < sharedQuotaRetries*cfg.maxRetries:
+					res.throttled++
+					at(clock.now.Add(backoff(attempt)), func() { request(attempt, free+1, accepted) })
 				case attempt >= cfg.maxRetries:
 					res.failed++
 					next()
 				default:
 					res.throttled++
-					at(clock.now.Add(backoff(attempt)), func() { request(attempt + 1) })
+					at(clock.now.Add(backoff(attempt)), func() { request(attempt+1, free, accepted) })
 				}
 			})
 		}
@@ -155,7 +169,7 @@ func simulate(cfg simConfig) simResult {
 				return
 			}
 			left--
-			request(0)
+			request(0, 0, accepted)
 		}
 		for range cfg.workers {
 			at(start.Add(offset), next)
@@ -218,5 +232,33 @@ func TestSharedQuotaSimulation(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestSharedQuotaRetries runs the share where reads failed most when every
+// throttled answer counted against max_retries: 5 runs sharing 5/s, about a
+// request a second each, each answer's latency spread by ±20%, on the three
+// counters, started together and over 2 s. A refusal counts only while
+// nothing of the run gets through (retry.Policy), so no read fails; the
+// old count, run beside it, fails some, or the test would prove nothing.
+func TestSharedQuotaRetries(t *testing.T) {
+	const seeds = 20
+	var failed, failedBefore, sent, throttled int
+	for _, model := range quota.Models {
+		for _, stagger := range []time.Duration{0, 2 * time.Second} {
+			for seed := range uint64(seeds) {
+				cfg := simConfig{runs: 5, workers: 10, requests: 200, quota: 5, ceiling: 5, model: model,
+					latency: 30 * time.Millisecond, jitter: 0.2, stagger: stagger, maxRetries: 5, seed: 4000 + seed}
+				res := simulate(cfg)
+				failed, sent, throttled = failed+res.failed, sent+res.sent, throttled+res.throttled
+				cfg.countEveryThrottle = true
+				failedBefore += simulate(cfg).failed
+			}
+		}
+	}
+	t.Logf("5 runs sharing 5/s, %d simulations: %d failed reads (every refusal counted: %d); %.1f%% of requests throttled",
+		6*seeds, failed, failedBefore, 100*float64(throttled)/float64(sent))
+	if failed > 0 || failedBefore == 0 {
+		t.Errorf("%d failed reads, want 0; with every refusal counted %d, want some", failed, failedBefore)
 	}
 }

@@ -53,11 +53,28 @@ func NewPolicy(cloud string, requestsPerSecond float64, maxRetries int) *Policy 
 	}
 }
 
+// SharedQuotaRetries is how many throttled retries a request may take per
+// max_retries without counting them, while the quota is shared rather than
+// spent (see Do): 4, so the default 5 allows 20 more.
+const SharedQuotaRetries = 4
+
 // Do runs call under the limiter, retrying while classify says so and attempts
 // remain. Every attempt waits for the limiter, and tells it whether the cloud
 // throttled it. It returns the last error, or the context's error once ctx is done.
+//
+// A throttled answer does not count against MaxRetries when the cloud
+// accepted another of this provider's requests since the request's last
+// attempt, up to SharedQuotaRetries·MaxRetries such retries a request: the
+// quota is being shared with other runs, not spent, and the limiter is
+// finding this run's share. Counting those answers failed reads where runs
+// share a quota at a request or two a second each (5 runs sharing 5/s: a
+// request is refused 6 times in a row about once in 10,000). Throttling
+// while nothing gets through still counts, so a spent quota fails in
+// seconds, and max_retries = 0 still means no retry at all.
 func (p *Policy) Do(ctx context.Context, action string, call func(context.Context) error, classify func(error) Verdict) error {
-	for attempt := 0; ; attempt++ {
+	counted, shared := 0, 0
+	accepted := p.Limiter.Accepted()
+	for {
 		permit, err := p.Limiter.Wait(ctx)
 		if err != nil {
 			return err
@@ -78,21 +95,34 @@ func (p *Policy) Do(ctx context.Context, action string, call func(context.Contex
 		if verdict.Throttled {
 			p.Limiter.Observe(ctx, permit, true)
 		}
-		if !verdict.Retry || attempt >= p.MaxRetries {
+		if !verdict.Retry {
 			return err
 		}
-		wait := p.backoff(attempt)
+		level := counted
+		now := p.Limiter.Accepted()
+		sharing := verdict.Throttled && now > accepted && shared < SharedQuotaRetries*p.MaxRetries
+		accepted = now
+		if sharing {
+			shared++
+		} else {
+			if counted >= p.MaxRetries {
+				return err
+			}
+			counted++
+		}
+		wait := p.backoff(level)
 		if verdict.After > wait {
 			wait = verdict.After
 		}
 		logging.Debug(ctx, "retrying request", map[string]any{
-			"action":     action,
-			"attempt":    attempt + 1,
-			"max":        p.MaxRetries,
-			"wait":       wait.String(),
-			"request_id": verdict.RequestID,
-			"reason":     verdict.Reason,
-			"throttled":  verdict.Throttled,
+			"action":       action,
+			"attempt":      counted,
+			"max":          p.MaxRetries,
+			"shared_quota": sharing,
+			"wait":         wait.String(),
+			"request_id":   verdict.RequestID,
+			"reason":       verdict.Reason,
+			"throttled":    verdict.Throttled,
 		})
 		timer := time.NewTimer(wait)
 		select {

@@ -133,3 +133,73 @@ func TestTransientFaultsLeaveTheRate(t *testing.T) {
 		t.Fatalf("rate %v after transient faults, want the ceiling %v", got, p.Limiter.Ceiling())
 	}
 }
+
+var errThrottled = errors.New("throttled")
+
+func retryThrottled(err error) Verdict {
+	return Verdict{Retry: errors.Is(err, errThrottled), Throttled: errors.Is(err, errThrottled)}
+}
+
+// TestDoCountsThrottlingOnlyWhileNothingGetsThrough: a throttled answer
+// costs one of max_retries only when no other request of the provider was
+// accepted since the request's last attempt; otherwise the quota is shared
+// and the retry is free, up to SharedQuotaRetries·max_retries of them.
+func TestDoCountsThrottlingOnlyWhileNothingGetsThrough(t *testing.T) {
+	for _, c := range []struct {
+		name                string
+		maxRetries          int
+		throttled           int  // answers throttled before one is accepted
+		othersGetThrough    bool // another request is accepted during each attempt
+		wantCalls           int
+		wantThrottledReturn bool
+	}{
+		{"others get through: every throttled retry free", 2, 7, true, 8, false},
+		{"others get through: free up to 4 x max_retries, then counted", 2, 100, true, 1 + 8 + 2, true},
+		{"nothing gets through: each throttled answer counts", 2, 100, false, 3, true},
+		{"nothing gets through: within max_retries", 2, 2, false, 3, false},
+		{"max_retries = 0: no retry, shared or not", 0, 100, true, 1, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := fastPolicy(c.maxRetries)
+			ctx := context.Background()
+			calls := 0
+			err := p.Do(ctx, "Test", func(context.Context) error {
+				calls++
+				if c.othersGetThrough {
+					other, err := p.Limiter.Wait(ctx)
+					if err != nil {
+						return err
+					}
+					p.Limiter.Observe(ctx, other, false)
+				}
+				if calls <= c.throttled {
+					return errThrottled
+				}
+				return nil
+			}, retryThrottled)
+			if calls != c.wantCalls || errors.Is(err, errThrottled) != c.wantThrottledReturn {
+				t.Fatalf("calls = %d, err = %v; want %d calls, throttled error returned: %v", calls, err, c.wantCalls, c.wantThrottledReturn)
+			}
+		})
+	}
+}
+
+// TestDoSharedQuotaCountsOnlyThrottling: a transient fault while others get
+// through still counts; sharing excuses throttling only.
+func TestDoSharedQuotaCountsOnlyThrottling(t *testing.T) {
+	p := fastPolicy(2)
+	ctx := context.Background()
+	calls := 0
+	err := p.Do(ctx, "Test", func(context.Context) error {
+		calls++
+		other, err := p.Limiter.Wait(ctx)
+		if err != nil {
+			return err
+		}
+		p.Limiter.Observe(ctx, other, false)
+		return errTransient
+	}, retryTransient)
+	if !errors.Is(err, errTransient) || calls != 3 {
+		t.Fatalf("err = %v, calls = %d; want the transient error after 1 call + 2 retries", err, calls)
+	}
+}
