@@ -43,8 +43,8 @@ import (
 //
 //	CWPP_RATELIMIT_FRESH=1 go test -run TestRateLimitFresh -v ./internal/ratelimit/
 //
-// runs the same grid on 100 other seeds with 10, 4 and 2 requests in flight
-// per run,
+// runs the same grid on 100 other seeds (CWPP_RATELIMIT_SEEDS="first n",
+// default "1000 100") with 10, 4 and 2 requests in flight per run,
 //
 //	CWPP_RATELIMIT_ROBUST=0.2 go test -run TestRateLimitRobust -v ./internal/ratelimit/
 //
@@ -662,20 +662,30 @@ type freshFigures struct {
 	failed                                      int
 }
 
+// freshSeeds reads CWPP_RATELIMIT_SEEDS="first n" (default "1000 100"):
+// the seeds TestRateLimitFresh runs.
+func freshSeeds() (firstSeed, seeds uint64) {
+	firstSeed, seeds = 1000, 100
+	if s := os.Getenv("CWPP_RATELIMIT_SEEDS"); s != "" {
+		_, _ = fmt.Sscanf(s, "%d %d", &firstSeed, &seeds)
+	}
+	return firstSeed, seeds
+}
+
 func freshGrid(v sweepVariant, workers int) freshFigures {
-	const seeds, firstSeed = 100, 1000
+	firstSeed, seeds := freshSeeds()
 	var walls []float64
 	var f freshFigures
 	for _, model := range quota.Models {
 		for _, stagger := range []time.Duration{0, 2 * time.Second} {
 			for _, runs := range []int{2, 3, 5} {
 				mean := 0.0
-				for seed := range uint64(seeds) {
+				for seed := range seeds {
 					res := simulate(simConfig{runs: runs, workers: workers, requests: 200, quota: 20, ceiling: 20, model: model,
 						latency: 30 * time.Millisecond, jitter: sweepJitter(), stagger: stagger, maxRetries: 5, countEveryThrottle: simCountEveryThrottle(), seed: firstSeed + seed, newLimiter: v.limiter})
 					w := res.wall.Seconds() / (float64(runs*200) / 20)
 					walls = append(walls, w)
-					mean += w / seeds
+					mean += w / float64(seeds)
 					f.throttled = max(f.throttled, float64(res.throttled)/float64(res.sent))
 					f.failed += res.failed
 					if w > 1.2 {
