@@ -12,7 +12,7 @@ import (
 )
 
 // Provider-defined functions need Terraform 1.8 or OpenTofu 1.7: this test
-// runs with Terraform 1.16.3 and OpenTofu 1.12.6 and skips with Terraform 1.5.7.
+// runs with Terraform 1.16.4 and OpenTofu 1.12.6 and skips with Terraform 1.5.7.
 var functionsSupported = []tfversion.TerraformVersionCheck{
 	tfversion.SkipBelow(version.Must(version.NewVersion("1.8.0"))),
 }
