@@ -32,7 +32,7 @@ import (
 var (
 	runs      = flag.Int("runs", 3, "runs of each scenario; figures are medians with min and max")
 	terraform = flag.String("terraform", ".tools/terraform", "the Terraform CLI to drive")
-	only      = flag.String("only", "", "run one section: paging, foreach, endtoend, scale, tcsslist, sharedquota, tcssrange, processevents, ocsf or startup (default: all)")
+	only      = flag.String("only", "", "run one section: paging, foreach, endtoend, scale, tcsslist, sharedquota, splitquota, tcssrange, processevents, ocsf or startup (default: all)")
 	// baselineRev is the provider the sharedquota section compares with:
 	// the adaptive limiter before it cut to the delivered share (22420e0 is
 	// the one before it probed linearly past lastMax, 545e5a1 the one before
@@ -60,7 +60,7 @@ func main() {
 	for _, section := range []struct {
 		name string
 		run  func()
-	}{{"paging", b.paging}, {"foreach", b.forEachUnderQuota}, {"endtoend", b.endToEnd}, {"scale", b.listsAtScale}, {"tcsslist", b.tcssList}, {"sharedquota", b.sharedQuota}, {"tcssrange", b.tcssRange}, {"processevents", b.processEvents}, {"ocsf", b.ocsfFindings}, {"startup", b.startup}} {
+	}{{"paging", b.paging}, {"foreach", b.forEachUnderQuota}, {"endtoend", b.endToEnd}, {"scale", b.listsAtScale}, {"tcsslist", b.tcssList}, {"sharedquota", b.sharedQuota}, {"splitquota", b.splitQuota}, {"tcssrange", b.tcssRange}, {"processevents", b.processEvents}, {"ocsf", b.ocsfFindings}, {"startup", b.startup}} {
 		if *only == "" || *only == section.name {
 			section.run()
 		}
@@ -613,10 +613,14 @@ func (b *bench) plansAtOnce(mainTF, rc string, k int, stagger time.Duration, srv
 	return res
 }
 
-// sharedQuotaRow runs K plans *runs times with the provider and with the
-// baseline, and prints one row: failed reads, the share of requests
+// planSetup is one side of a shared-quota row: a configuration and the CLI
+// configuration that picks the provider build, and what the row calls it.
+type planSetup struct{ name, mainTF, rc string }
+
+// sharedQuotaRow runs K plans *runs times with each setup, now and the
+// baseline before, and prints one row: failed reads, the share of requests
 // throttled and the wall time against the quota's bound.
-func (b *bench) sharedQuotaRow(label, mainTF string, srv *localcloud.Server, k int, stagger time.Duration, bound float64, baselineRC, goal string) {
+func (b *bench) sharedQuotaRow(n, label string, nowSetup, beforeSetup planSetup, srv *localcloud.Server, k int, stagger time.Duration, bound float64, goal string) {
 	type side struct {
 		walls               []float64
 		failed, req, thrott int
@@ -624,10 +628,10 @@ func (b *bench) sharedQuotaRow(label, mainTF string, srv *localcloud.Server, k i
 	var now, before side
 	for range *runs {
 		for _, s := range []struct {
-			side *side
-			rc   string
-		}{{&now, b.rc}, {&before, baselineRC}} {
-			r := b.plansAtOnce(mainTF, s.rc, k, stagger, srv)
+			side  *side
+			setup planSetup
+		}{{&now, nowSetup}, {&before, beforeSetup}} {
+			r := b.plansAtOnce(s.setup.mainTF, s.setup.rc, k, stagger, srv)
 			s.side.walls = append(s.side.walls, r.wall.Seconds())
 			s.side.failed += r.failed
 			s.side.req += r.requests
@@ -640,8 +644,8 @@ func (b *bench) sharedQuotaRow(label, mainTF string, srv *localcloud.Server, k i
 			s.failed, 100*float64(s.thrott)/float64(max(s.req, 1)), s.req)
 	}
 	log.Printf("bench: %s: now %v, before %v", label, now.walls, before.walls)
-	row("11", label, describe(now), "before ("+*baselineRev+"): "+describe(before),
-		fmt.Sprintf("%.2fx before", summarize(now.walls).median/summarize(before.walls).median), goal)
+	row(n, label, describe(now), beforeSetup.name+": "+describe(before),
+		fmt.Sprintf("%.2fx %s", summarize(now.walls).median/summarize(before.walls).median, strings.Fields(beforeSetup.name)[0]), goal)
 }
 
 // sharedQuota runs K plans at once against one account's quota, on each
@@ -654,6 +658,7 @@ func (b *bench) sharedQuota() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	before := "before (" + *baselineRev + ")"
 	const details, tcssQuota = 200, 20
 	for _, model := range quota.Models {
 		srv := startCloud(localcloud.Config{TCSSEvents: details, TencentQuota: tcssQuota, TencentQuotaModel: model})
@@ -675,9 +680,9 @@ data "cwpp_tcss_abnormal_process" "all" {
 			if run.stagger > 0 {
 				started = fmt.Sprintf("started over %v", run.stagger)
 			}
-			b.sharedQuotaRow(fmt.Sprintf("%s: %d `terraform plan` runs %s, %d TCSS details each, quota %d/s: wall time (bound %d x %d / %d s)",
-				model, run.k, started, details, tcssQuota, run.k, details, tcssQuota), config, srv, run.k, run.stagger,
-				float64(run.k*details)/tcssQuota, baselineRC, goal)
+			b.sharedQuotaRow("11", fmt.Sprintf("%s: %d `terraform plan` runs %s, %d TCSS details each, quota %d/s: wall time (bound %d x %d / %d s)",
+				model, run.k, started, details, tcssQuota, run.k, details, tcssQuota), planSetup{"now", config, b.rc}, planSetup{before, config, baselineRC},
+				srv, run.k, run.stagger, float64(run.k*details)/tcssQuota, goal)
 		}
 		_ = srv.Close()
 	}
@@ -692,8 +697,41 @@ data "cwpp_hss_app_whitelist_events" "all" {
   max_results = 0
 }
 `
-	b.sharedQuotaRow(fmt.Sprintf("%d `terraform plan` runs at once, an HSS list of %d events (%d requests) each, quota %d/s: wall time (bound %d x %d / %d s)",
-		k, events, requests, hssQuota, k, requests, hssQuota), config, srv, k, 0, float64(k*requests)/hssQuota, baselineRC, "0 failed, ≤ 10% throttled")
+	b.sharedQuotaRow("11", fmt.Sprintf("%d `terraform plan` runs at once, an HSS list of %d events (%d requests) each, quota %d/s: wall time (bound %d x %d / %d s)",
+		k, events, requests, hssQuota, k, requests, hssQuota), planSetup{"now", config, b.rc}, planSetup{before, config, baselineRC},
+		srv, k, 0, float64(k*requests)/hssQuota, "0 failed, ≤ 10% throttled")
+}
+
+// splitQuota runs shared-quota rows on the counter where the adaptive
+// limiter falls furthest from the bound, the sliding window, with runs that
+// know their number (a CI matrix of K jobs): each sets requests_per_second
+// to the quota divided by K, rounded down, against the same runs left to
+// the adaptive limiter (the default 20), same build, same run.
+func (b *bench) splitQuota() {
+	const details, tcssQuota = 200, 20
+	srv := startCloud(localcloud.Config{TCSSEvents: details, TencentQuota: tcssQuota, TencentQuotaModel: quota.SlidingWindow})
+	defer func() { _ = srv.Close() }()
+	reads := fmt.Sprintf(`
+data "cwpp_tcss_abnormal_process" "all" {
+  for_each = toset([for i in range(1, %d) : format("evt-%%05d", i)])
+  event_id = each.value
+}
+`, details+1)
+	adaptive := planSetup{fmt.Sprintf("adaptive (requests_per_second %d, the default)", tcssQuota), providerBlock(srv, "") + reads, b.rc}
+	for _, run := range []struct {
+		k       int
+		stagger time.Duration
+	}{{3, 0}, {5, 0}, {3, 2 * time.Second}, {5, 2 * time.Second}} {
+		share := tcssQuota / run.k
+		split := planSetup{"split", requiredProviders + srv.ProviderHCL(fmt.Sprintf("requests_per_second = %d", share), "") + reads, b.rc}
+		started := "at once"
+		if run.stagger > 0 {
+			started = fmt.Sprintf("started over %v", run.stagger)
+		}
+		b.sharedQuotaRow("11s", fmt.Sprintf("%s: %d `terraform plan` runs %s, each `requests_per_second = %d` (%d / %d rounded down), %d TCSS details each, quota %d/s: wall time (bound %d x %d / %d s)",
+			quota.SlidingWindow, run.k, started, share, tcssQuota, run.k, details, tcssQuota, run.k, details, tcssQuota), split, adaptive,
+			srv, run.k, run.stagger, float64(run.k*details)/tcssQuota, "0 failed, ≤ 1% throttled, ≤ 1.2x bound")
+	}
 }
 
 // tcssRange reads the last 7 days of a TCSS list of 10,000 events, about 300

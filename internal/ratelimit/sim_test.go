@@ -262,3 +262,34 @@ func TestSharedQuotaRetries(t *testing.T) {
 		t.Errorf("%d failed reads, want 0; with every refusal counted %d, want some", failed, failedBefore)
 	}
 }
+
+// TestSharedQuotaSplit runs the grid's shares when the runs know their
+// number, as a CI matrix of K jobs does: each sets requests_per_second to
+// the quota divided by K, rounded down (the attribute is a whole number).
+// Their ceilings add up to less than the quota, so nothing is refused on
+// any counter, and every seed ends within 1.2x of the quota's bound, what
+// the adaptive limiter alone reaches on the mean only (README, "Runs that
+// know how many share the quota").
+func TestSharedQuotaSplit(t *testing.T) {
+	for _, jitter := range []float64{0, 0.1} {
+		for _, model := range quota.Models {
+			for _, stagger := range []time.Duration{0, 2 * time.Second} {
+				for _, runs := range []int{2, 3, 5} {
+					maxWall, throttled, failed := 0.0, 0, 0
+					for seed := range uint64(20) {
+						res := simulate(simConfig{runs: runs, workers: 10, requests: 200, quota: 20, ceiling: float64(20 / runs), model: model,
+							latency: 30 * time.Millisecond, jitter: jitter, stagger: stagger, maxRetries: 5, seed: seed})
+						maxWall = max(maxWall, res.wall.Seconds()/(float64(runs*200)/20))
+						throttled, failed = throttled+res.throttled, failed+res.failed
+					}
+					t.Logf("latency ±%2.0f%%, %-14s started %v apart, K=%d at %d/s each: worst wall %.3fx the quota's bound; %d throttled, %d failed",
+						100*jitter, model, stagger, runs, 20/runs, maxWall, throttled, failed)
+					if failed > 0 || throttled > 0 || maxWall > 1.2 {
+						t.Errorf("latency ±%.0f%%, %s, %v apart, K=%d: %d failed, %d throttled (want 0 and 0), worst wall %.3fx (want ≤ 1.2x)",
+							100*jitter, model, stagger, runs, failed, throttled, maxWall)
+					}
+				}
+			}
+		}
+	}
+}
