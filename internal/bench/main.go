@@ -259,6 +259,17 @@ const requiredProviders = `terraform {
 }
 `
 
+// tcssDetailReads is a for_each of n TCSS detail reads, evt-00001 to the
+// nth, as a user feeds a list's ids to cwpp_tcss_abnormal_process.
+func tcssDetailReads(n int) string {
+	return fmt.Sprintf(`
+data "cwpp_tcss_abnormal_process" "all" {
+  for_each = toset([for i in range(1, %d) : format("evt-%%05d", i)])
+  event_id = each.value
+}
+`, n+1)
+}
+
 func startCloud(cfg localcloud.Config) *localcloud.Server {
 	srv, err := localcloud.Start(cfg)
 	if err != nil {
@@ -271,12 +282,7 @@ func (b *bench) forEachUnderQuota() {
 	const n, quota = 200, 20
 	srv := startCloud(localcloud.Config{TCSSEvents: n, TencentQuota: quota})
 	defer func() { _ = srv.Close() }()
-	config := providerBlock(srv, "") + fmt.Sprintf(`
-data "cwpp_tcss_abnormal_process" "all" {
-  for_each = toset([for i in range(1, %d) : format("evt-%%05d", i)])
-  event_id = each.value
-}
-`, n+1)
+	config := providerBlock(srv, "") + tcssDetailReads(n)
 	var times, empty []float64
 	throttled := 0
 	for range *runs {
@@ -662,12 +668,7 @@ func (b *bench) sharedQuota() {
 	const details, tcssQuota = 200, 20
 	for _, model := range quota.Models {
 		srv := startCloud(localcloud.Config{TCSSEvents: details, TencentQuota: tcssQuota, TencentQuotaModel: model})
-		config := providerBlock(srv, "") + fmt.Sprintf(`
-data "cwpp_tcss_abnormal_process" "all" {
-  for_each = toset([for i in range(1, %d) : format("evt-%%05d", i)])
-  event_id = each.value
-}
-`, details+1)
+		config := providerBlock(srv, "") + tcssDetailReads(details)
 		for _, run := range []struct {
 			k       int
 			stagger time.Duration
@@ -711,12 +712,7 @@ func (b *bench) splitQuota() {
 	const details, tcssQuota = 200, 20
 	srv := startCloud(localcloud.Config{TCSSEvents: details, TencentQuota: tcssQuota, TencentQuotaModel: quota.SlidingWindow})
 	defer func() { _ = srv.Close() }()
-	reads := fmt.Sprintf(`
-data "cwpp_tcss_abnormal_process" "all" {
-  for_each = toset([for i in range(1, %d) : format("evt-%%05d", i)])
-  event_id = each.value
-}
-`, details+1)
+	reads := tcssDetailReads(details)
 	adaptive := planSetup{fmt.Sprintf("adaptive (requests_per_second %d, the default)", tcssQuota), providerBlock(srv, "") + reads, b.rc}
 	for _, run := range []struct {
 		k       int
