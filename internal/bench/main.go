@@ -623,6 +623,14 @@ func (b *bench) plansAtOnce(mainTF, rc string, k int, stagger time.Duration, srv
 // configuration that picks the provider build, and what the row calls it.
 type planSetup struct{ name, mainTF, rc string }
 
+// startedOver says how K plans were started, in a row's label.
+func startedOver(stagger time.Duration) string {
+	if stagger == 0 {
+		return "at once"
+	}
+	return fmt.Sprintf("started over %v", stagger)
+}
+
 // sharedQuotaRow runs K plans *runs times with each setup, now and the
 // baseline before, and prints one row: failed reads, the share of requests
 // throttled and the wall time against the quota's bound.
@@ -677,12 +685,8 @@ func (b *bench) sharedQuota() {
 			if run.k == 1 {
 				goal = "no slower than before"
 			}
-			started := "at once"
-			if run.stagger > 0 {
-				started = fmt.Sprintf("started over %v", run.stagger)
-			}
 			b.sharedQuotaRow("11", fmt.Sprintf("%s: %d `terraform plan` runs %s, %d TCSS details each, quota %d/s: wall time (bound %d x %d / %d s)",
-				model, run.k, started, details, tcssQuota, run.k, details, tcssQuota), planSetup{"now", config, b.rc}, planSetup{before, config, baselineRC},
+				model, run.k, startedOver(run.stagger), details, tcssQuota, run.k, details, tcssQuota), planSetup{"now", config, b.rc}, planSetup{before, config, baselineRC},
 				srv, run.k, run.stagger, float64(run.k*details)/tcssQuota, goal)
 		}
 		_ = srv.Close()
@@ -720,12 +724,8 @@ func (b *bench) splitQuota() {
 	}{{3, 0}, {5, 0}, {3, 2 * time.Second}, {5, 2 * time.Second}} {
 		share := tcssQuota / run.k
 		split := planSetup{"split", requiredProviders + srv.ProviderHCL(fmt.Sprintf("requests_per_second = %d", share), "") + reads, b.rc}
-		started := "at once"
-		if run.stagger > 0 {
-			started = fmt.Sprintf("started over %v", run.stagger)
-		}
 		b.sharedQuotaRow("11s", fmt.Sprintf("%s: %d `terraform plan` runs %s, each `requests_per_second = %d` (%d / %d rounded down), %d TCSS details each, quota %d/s: wall time (bound %d x %d / %d s)",
-			quota.SlidingWindow, run.k, started, share, tcssQuota, run.k, details, tcssQuota, run.k, details, tcssQuota), split, adaptive,
+			quota.SlidingWindow, run.k, startedOver(run.stagger), share, tcssQuota, run.k, details, tcssQuota, run.k, details, tcssQuota), split, adaptive,
 			srv, run.k, run.stagger, float64(run.k*details)/tcssQuota, "0 failed, ≤ 1% throttled, ≤ 1.2x bound")
 	}
 }
