@@ -10,7 +10,7 @@ TERRAFORM_VERSION=${TERRAFORM_VERSION:-1.5.7}
 # The newest Terraform the module proxy serves: what people run today.
 TERRAFORM_NEW_VERSION=${TERRAFORM_NEW_VERSION:-1.16.4}
 OPENTOFU_VERSION=${OPENTOFU_VERSION:-1.12.6}
-OPA_VERSION=${OPA_VERSION:-1.22.2}
+OPA_VERSION=${OPA_VERSION:-1.22.4}
 
 build_terraform() {
   local bin="$tools/terraform"
