@@ -7,7 +7,7 @@
 # the source to its own registry host.
 cli_config() {
   local cli=$1 work=$2 provider=$3 host=registry.terraform.io platform mirror
-  TF_CLI_CONFIG_FILE=/dev/null "$cli" version 2>/dev/null | grep -q '^OpenTofu' && host=registry.opentofu.org
+  is_opentofu "$cli" && host=registry.opentofu.org
   platform="$(go env GOOS)_$(go env GOARCH)"
   mirror="$work/mirror/$host/cwpp-terraform/cwpp/0.0.1/$platform"
   mkdir -p "$mirror" "$work/bin"
@@ -25,4 +25,13 @@ provider_installation {
 }
 EOT
   echo "$work/terraformrc"
+}
+
+# is_opentofu CLI: the CLI is OpenTofu. Its version is read whole first:
+# `CLI version | grep -q` under pipefail fails now and then (grep exits at
+# the first match and the CLI's next write gets SIGPIPE), and OpenTofu then
+# got Terraform's registry host, where no override applies.
+is_opentofu() {
+  local out
+  out=$(TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null) && [[ $out == OpenTofu* ]]
 }

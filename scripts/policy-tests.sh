@@ -11,6 +11,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+# shellcheck source=scripts/cli-config.sh
+source scripts/cli-config.sh # is_opentofu
 [ $# -gt 0 ] || { echo "usage: $0 CLI..." >&2; exit 2; }
 
 work=$(mktemp -d)
@@ -23,7 +25,7 @@ go build -o "$work/cwpp-localcloud" ./cmd/cwpp-localcloud
 # provider in GOBIN for the CLI's registry host.
 dev_overrides_config() {
   local host=registry.terraform.io
-  TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null | grep -q '^OpenTofu' && host=registry.opentofu.org
+  is_opentofu "$1" && host=registry.opentofu.org
   cat >"$2" <<EOT
 provider_installation {
   dev_overrides {
@@ -59,7 +61,7 @@ for tf in "$@"; do
     fi
     for want in "1 unhandled HIGH abnormal-process events in the last 7 days" \
       "Open critical or high events on protected hosts: critical Untrusted process running on web-1 (huaweicloud hw-dirty-1); high REVERSE_SHELL on web-1 (tencentcloud tc-dirty-1)"; do
-      if ! tr -s ' \n' ' ' <"$dir/swapped.log" | grep -qF "$want"; then
+      if [[ $(tr -s ' \n' ' ' <"$dir/swapped.log") != *"$want"* ]]; then
         cat "$dir/swapped.log" >&2
         echo "policy tests: $version: the dirty account failed the clean run without: $want" >&2
         exit 1
@@ -77,7 +79,7 @@ case $tf in /*) ;; */*) tf="$root/$tf" ;; *) tf=$(command -v "$tf") ;; esac
 recipe=$(sed -n '/<!-- testing-recipe -->/,/<!-- \/testing-recipe -->/p' README.md | sed -n '/^```sh$/,/^```$/p' | sed '1d;$d')
 [ -n "$recipe" ] || { echo "policy tests: README.md has no testing recipe between its markers" >&2; exit 1; }
 mkdir -p "$work/user/gobin" "$work/user/clis"
-ln -s "$tf" "$work/user/clis/$(TF_CLI_CONFIG_FILE=/dev/null "$tf" version | grep -q '^OpenTofu' && echo tofu || echo terraform)"
+ln -s "$tf" "$work/user/clis/$(is_opentofu "$tf" && echo tofu || echo terraform)"
 git ls-files -z | (cd "$root" && xargs -0 tar -cf -) | (mkdir -p "$work/user/tree" && cd "$work/user/tree" && tar -xf -)
 dev_overrides_config "$tf" "$work/user/terraformrc" "$work/user/gobin"
 (

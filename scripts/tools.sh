@@ -12,9 +12,18 @@ TERRAFORM_NEW_VERSION=${TERRAFORM_NEW_VERSION:-1.16.4}
 OPENTOFU_VERSION=${OPENTOFU_VERSION:-1.12.6}
 OPA_VERSION=${OPA_VERSION:-1.22.4}
 
+# is_built BIN PATTERN: BIN runs and its `version` matches PATTERN. The output
+# is read whole before grep: `BIN version | grep -q` under pipefail fails now
+# and then (grep exits at the first match, the CLI's next write gets SIGPIPE),
+# which rebuilt a cached CLI for minutes.
+is_built() {
+  local out
+  [ -x "$1" ] && out=$("$1" version 2>/dev/null) && grep -q -- "$2" <<<"$out"
+}
+
 build_terraform() {
   local bin="$tools/terraform"
-  if [ -x "$bin" ] && "$bin" version 2>/dev/null | grep -q "v$TERRAFORM_VERSION"; then return; fi
+  if is_built "$bin" "v$TERRAFORM_VERSION"; then return; fi
   echo "tools: building Terraform $TERRAFORM_VERSION (a few minutes)" >&2
   GOBIN="$tools" GOFLAGS=-buildvcs=false go install "github.com/hashicorp/terraform@v$TERRAFORM_VERSION"
 }
@@ -26,7 +35,7 @@ build_terraform() {
 # and inmem backends and the whole core stay as released.
 build_terraform_new() {
   local bin="$tools/terraform-$TERRAFORM_NEW_VERSION"
-  if [ -x "$bin" ] && "$bin" version 2>/dev/null | grep -q "v$TERRAFORM_NEW_VERSION"; then return; fi
+  if is_built "$bin" "v$TERRAFORM_NEW_VERSION"; then return; fi
   echo "tools: building Terraform $TERRAFORM_NEW_VERSION without its nested remote-state backends (about 6 minutes)" >&2
   local dir work nested='azure|consul|cos|gcs|kubernetes|oci|oss|pg|s3'
   dir=$(cd "$tools" && go mod download -json "github.com/hashicorp/terraform@v$TERRAFORM_NEW_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
@@ -47,7 +56,7 @@ build_terraform_new() {
 
 build_tofu() {
   local bin="$tools/tofu"
-  if [ -x "$bin" ] && "$bin" version 2>/dev/null | grep -q "v$OPENTOFU_VERSION"; then return; fi
+  if is_built "$bin" "v$OPENTOFU_VERSION"; then return; fi
   echo "tools: building OpenTofu $OPENTOFU_VERSION (a few minutes)" >&2
   local dir src work
   dir=$(cd "$tools" && go mod download -json "github.com/opentofu/opentofu@v$OPENTOFU_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
@@ -62,7 +71,7 @@ build_tofu() {
 
 build_opa() {
   local bin="$tools/opa"
-  if [ -x "$bin" ] && "$bin" version 2>/dev/null | grep -q "^Version: $OPA_VERSION$"; then return; fi
+  if is_built "$bin" "^Version: $OPA_VERSION$"; then return; fi
   echo "tools: building OPA $OPA_VERSION (a few minutes)" >&2
   GOBIN="$tools" GOFLAGS=-buildvcs=false go install -ldflags "-X github.com/open-policy-agent/opa/v1/version.Version=$OPA_VERSION" \
     "github.com/open-policy-agent/opa@v$OPA_VERSION"
