@@ -27,11 +27,17 @@ EOT
   echo "$work/terraformrc"
 }
 
-# is_opentofu CLI: the CLI is OpenTofu. Its version is read whole first:
-# `CLI version | grep -q` under pipefail fails now and then (grep exits at
-# the first match and the CLI's next write gets SIGPIPE), and OpenTofu then
-# got Terraform's registry host, where no override applies.
-is_opentofu() {
+# cli_version CLI is the CLI's version line, such as "OpenTofu v1.12.6". The
+# output is read whole first: `CLI version | grep -q` (or -m 1) under
+# pipefail fails now and then, grep exiting at its first match and the CLI's
+# next write getting SIGPIPE.
+cli_version() {
   local out
-  out=$(TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null) && [[ $out == OpenTofu* ]]
+  out=$(TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null) && grep -E -m 1 '^(Terraform|OpenTofu) v' <<<"$out"
+}
+
+# is_opentofu CLI: the CLI is OpenTofu (a wrong answer gives OpenTofu
+# Terraform's registry host, where no dev override applies).
+is_opentofu() {
+  [[ $(cli_version "$1") == OpenTofu* ]]
 }

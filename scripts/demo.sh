@@ -7,13 +7,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-# cli_version is the CLI's version line, such as "OpenTofu v1.12.6". The
-# output is read whole first: piped, grep -m 1's early exit can break the
-# CLI's next write, and pipefail fails the call (see is_opentofu).
-cli_version() {
-  local out
-  out=$(TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null) && grep -E -m 1 '^(Terraform|OpenTofu) v' <<<"$out"
-}
+# cli_version, is_opentofu and cli_config
+. scripts/cli-config.sh
 
 # cli_at_least_1_5 says whether $1 is a Terraform or OpenTofu of version 1.5 or later.
 cli_at_least_1_5() {
@@ -42,7 +37,6 @@ echo "demo: building the provider" >&2
 go build -o "$work/bin/terraform-provider-cwpp" .
 go build -o "$work/localcloud" ./cmd/cwpp-localcloud
 
-. scripts/cli-config.sh
 export TF_CLI_CONFIG_FILE
 TF_CLI_CONFIG_FILE=$(cli_config "$tf" "$work" "$work/bin/terraform-provider-cwpp")
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1

@@ -12,7 +12,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 # shellcheck source=scripts/cli-config.sh
-source scripts/cli-config.sh # is_opentofu
+source scripts/cli-config.sh # cli_version, is_opentofu
 [ $# -gt 0 ] || { echo "usage: $0 CLI..." >&2; exit 2; }
 
 work=$(mktemp -d)
@@ -38,7 +38,7 @@ EOT
 
 for tf in "$@"; do
   case $tf in /*) ;; */*) tf="$root/$tf" ;; *) tf=$(command -v "$tf") ;; esac
-  version=$(TF_CLI_CONFIG_FILE=/dev/null "$tf" version | sed -n 1p)
+  version=$(cli_version "$tf")
   dir="$work/$(basename "$tf")"
   mkdir -p "$dir"
   dev_overrides_config "$tf" "$dir/terraformrc" "$work/bin"
