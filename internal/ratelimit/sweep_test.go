@@ -179,6 +179,24 @@ type sweepVariant struct {
 	// second loop that holds each run's refusals near Target whatever K,
 	// and regrows a run whose peers finished as its refusals fade.
 	Target, TargetW, Kappa, GainMax float64
+	// QuietBelow > 0: the quiet rule (Quiet) applies only to a run whose
+	// rate at the last cut was under QuietBelow of the ceiling.
+	QuietBelow float64
+	// ShareW > 0: the growth's share is a moving mean of the shares at the
+	// cuts (ShareW the weight of the newest; it starts at 1), not the last
+	// cut's: a run squeezed for a few seconds regrows at the pace of the
+	// share it held, while runs that have shared a quota long keep theirs.
+	ShareW float64
+	// ShareDelivered: ShareW's samples are the delivered rate's share at each
+	// cut (what the cloud accepted from the run in the last second), the
+	// first one taken whole, not the rate cut from.
+	ShareDelivered bool
+	// Replay > 0: once refused, a run sends, where it can, a second (plus
+	// ReplayLag ms) after one of its accepted requests, within ±Replay of
+	// the spacing of its turn: a sliding window frees that request's slot
+	// then, so the run takes back its own slots, and a cut run does not
+	// leave them to a growing peer and find the window full.
+	Replay, ReplayLag float64
 }
 
 // before is the limiter's law until issue 29's fourth stop (2332890): the
@@ -296,6 +314,37 @@ func sweepVariants() []sweepVariant {
 		withName(limiterLaw, "the limiter, growth held at 5% refused", func(v *sweepVariant) {
 			v.Target, v.TargetW, v.Kappa, v.GainMax = 0.05, 0.05, 1, 4
 		}),
+		// 2026-12-03, sixth stop. At this grid's 30 ms every refusal is to a
+		// request sent after the last cut, so each one cuts: the throttled
+		// share is the cuts, and at K = 5 (about 1.5 cuts a second, each
+		// keeping 78% of a run's 4/s) it is the growth they balance that
+		// fills the 10%. Scored on seeds 0-19 with and without jitter
+		// (TestRateLimitScore), against the limiter's 6.1% of runs past
+		// 1.2x, worst 1.37x, 9.6% throttled:
+		//   - the growth's share a moving mean of the shares at the cuts
+		//     (ShareW 0.2): a run squeezed for a few seconds regrows at the
+		//     pace of the share it held, so token buckets and fixed windows
+		//     no longer leave one run at 1-3/s; 3.8% past 1.2x, worst 1.25x,
+		//     but 10.5% throttled (10.2% with the growth 0.8x, then 5.7%
+		//     past); the nearest to the issue's aim so far, and still short.
+		//     Its samples the delivered share at each cut, the first taken
+		//     whole (ShareDelivered; weights 0.2-0.3, growth 1-1.2x): within
+		//     10% throttled, but 5.1-7.9% past, worst 1.29x-1.36x: the fast
+		//     regrowth of the first cuts, from a mean that starts at 1, is
+		//     what shortened the walls, and what K = 5 pays for;
+		//   - the quiet rule only below a share (QuietBelow): under 0.15 of
+		//     the ceiling 5.3% past and 10.6% throttled, under 0.3 2.5% past
+		//     and 12.7% throttled (it fires at K = 5's shares too);
+		//   - a run sending where it can a second after its own accepted
+		//     requests, to take back its slots of a sliding window (Replay):
+		//     a run that shared first then holds them against a later one,
+		//     which is left at 1-3/s; 10.8% past, worst 1.48x.
+		//   CWPP_RATELIMIT_SEARCH="share 300" found nothing better.
+		withName(limiterLaw, "the limiter, growth by the mean share at cuts", func(v *sweepVariant) { v.ShareW = 0.2 }),
+		withName(limiterLaw, "the limiter, doubling when quiet below 0.3", func(v *sweepVariant) {
+			v.Quiet, v.QuietMin, v.Double, v.QuietW, v.QuietBelow = 1.5, 2, 1, 0.3, 0.3
+		}),
+		withName(limiterLaw, "the limiter, taking back its own slots", func(v *sweepVariant) { v.Replay, v.ReplayLag = 0.5, 3 }),
 	}
 }
 
@@ -319,18 +368,24 @@ type sweepLimiter struct {
 	cascade          time.Time // the first cut of the last cascade (KeepMax)
 	lastAnswer       time.Time // the last accepted answer (Steady)
 	rng              *rand.Rand
-	firstAnswer      time.Time // StartBeta
-	gap              float64   // the moving mean of the seconds between cuts (Quiet)
-	refused          float64   // the moving mean of refused answers (Target)
+	firstAnswer      time.Time   // StartBeta
+	gap              float64     // the moving mean of the seconds between cuts (Quiet)
+	refused          float64     // the moving mean of refused answers (Target)
+	share            float64     // the moving mean of the shares at the cuts (ShareW)
+	sentOK           []time.Time // when the accepted requests of the last 2 s were sent (Replay)
 }
 
 func (v sweepVariant) limiter(name string, rps float64, clock Clock) limiter {
 	l := &sweepLimiter{Limiter: New(name, rps, clock), v: v, rng: simRand(name, clock.Now())}
 	l.lastMax = l.ceiling
+	l.share = 1
 	return l
 }
 
 func (l *sweepLimiter) take(now time.Time) (Permit, time.Duration) {
+	if l.v.Replay > 0 && l.cuts > 0 {
+		return l.replayTake(now)
+	}
 	p, wait := l.Limiter.take(now)
 	if wait == 0 && l.v.Spread > 0 && l.cuts > 0 {
 		l.last = l.last.Add(time.Duration(l.v.Spread * (2*l.rng.Float64() - 1) * float64(time.Second) / l.rate))
@@ -338,8 +393,42 @@ func (l *sweepLimiter) take(now time.Time) (Permit, time.Duration) {
 	return p, wait
 }
 
+func (l *sweepLimiter) replayTake(now time.Time) (Permit, time.Duration) {
+	interval := time.Duration(float64(time.Second) / l.rate)
+	next := l.last.Add(interval)
+	w := time.Duration(l.v.Replay * float64(interval))
+	target, best := next, time.Duration(math.MaxInt64)
+	lag := time.Second + time.Duration(l.v.ReplayLag*float64(time.Millisecond))
+	for _, t := range l.sentOK {
+		c := t.Add(lag)
+		d := c.Sub(next)
+		if d < 0 {
+			d = -d
+		}
+		if d <= w && d < best && c.After(l.last) {
+			target, best = c, d
+		}
+	}
+	if wait := target.Sub(now); wait > slack {
+		return Permit{}, wait
+	}
+	if now.Sub(target) < interval {
+		l.last = target
+	} else {
+		l.last = now
+	}
+	return Permit{sent: now, cuts: l.cuts}, 0
+}
+
 func (l *sweepLimiter) Observe(_ context.Context, p Permit, throttled bool) {
 	now := l.clock.Now()
+	if l.v.Replay > 0 && !throttled {
+		i := 0
+		for i < len(l.sentOK) && now.Sub(l.sentOK[i]) > 2*time.Second {
+			i++
+		}
+		l.sentOK = append(l.sentOK[i:], p.sent)
+	}
 	l.forget(now, l.v.DeliveredN) // the limiter's record of accepted answers
 	delivered := l.delivered(now)
 	if l.firstAnswer.IsZero() {
@@ -375,6 +464,13 @@ func (l *sweepLimiter) Observe(_ context.Context, p Permit, throttled bool) {
 			l.lastMax, l.lastCut, l.cascade = l.rate, now, now
 		}
 		l.cuts++
+		if sample := l.rate / l.ceiling; !l.v.ShareDelivered {
+			l.share += l.v.ShareW * (sample - l.share)
+		} else if sample = min(delivered/l.ceiling, 1); l.cuts == 1 {
+			l.share = sample
+		} else {
+			l.share += l.v.ShareW * (sample - l.share)
+		}
 		beta := l.v.Beta
 		beta -= l.v.CutS * l.rate / l.ceiling
 		if l.v.StartBeta > 0 && now.Sub(l.firstAnswer).Seconds() < l.v.StartFor {
@@ -467,8 +563,12 @@ func (l *sweepLimiter) after(t float64) float64 {
 	if v.Target > 0 {
 		gain = min(max(math.Pow(v.Target/max(l.refused, 1e-9), v.Kappa), 1), v.GainMax)
 	}
+	s := l.lastMax / l.ceiling
+	if v.ShareW > 0 {
+		s = l.share
+	}
 	probe := func(from, u float64) float64 {
-		return from + gain*l.ceiling*(math.Pow(l.lastMax/l.ceiling, v.PA)*v.A*u+math.Pow(l.lastMax/l.ceiling, v.P)*v.C*u*u*u)
+		return from + gain*l.ceiling*(math.Pow(s, v.PA)*v.A*u+math.Pow(s, v.P)*v.C*u*u*u)
 	}
 	switch {
 	case v.PerRequest:
@@ -509,7 +609,7 @@ func (l *sweepLimiter) after(t float64) float64 {
 		return r
 	}
 	r := probe(l.cutTo, t)
-	if v.Quiet > 0 && l.cuts > 1 {
+	if v.Quiet > 0 && l.cuts > 1 && (v.QuietBelow == 0 || l.lastMax < v.QuietBelow*l.ceiling) {
 		if q := max(v.Quiet*l.gap, v.QuietMin); t > q {
 			r = max(r, probe(l.cutTo, q)*math.Exp2((t-q)/v.Double))
 		}
@@ -803,8 +903,10 @@ func TestRateLimitRobust(t *testing.T) {
 // family's throttling budget and 0 failed, as JSON for CWPP_RATELIMIT_LAWS.
 // The families: floor (the limiter's: a floor at the delivered rate, growth
 // by share, rephasing; budget 10%), quiet (the same, doubling the rate
-// once quiet: Quiet; 10%), sharecut (cuts deepened with share, a fixed
-// recovery time; 10%), steady (every answer moves the rate; 12%);
+// once quiet: Quiet; 10%), share (the floor's, growth by a moving mean
+// of the shares at the cuts, half of them with the quiet rule for small
+// shares: ShareW, QuietBelow; 10%), sharecut (cuts deepened with share, a
+// fixed recovery time; 10%), steady (every answer moves the rate; 12%);
 // CWPP_RATELIMIT_BUDGET=0.15 sets another budget.
 func TestRateLimitSearch(t *testing.T) {
 	var family string
@@ -830,30 +932,39 @@ func TestRateLimitSearch(t *testing.T) {
 			return sweepVariant{Beta: in(0.85, 0.15, 0.01), CutS: in(0.15, 0.4, 0.01), Growth: pick(0.0005, 0.002, 0.004, 0.008),
 				KFix: in(3, 5, 0.1), Probe: in(0.02, 0.08, 0.005), KeepMax: pick(0, 0, 0.5, 1)}
 		},
+		"share": func() sweepVariant {
+			v := sweepVariant{Beta: in(0.6, 0.25, 0.01), Gamma: in(0.7, 0.2, 0.01), DeliveredN: 10,
+				A: in(0.005, 0.03, 0.001), PA: in(0, 2, 0.25), C: in(0.0005, 0.0055, 0.0001), P: in(0, 1.5, 0.25), Rephase: 0.5,
+				ShareW: pick(0.05, 0.1, 0.2, 0.3, 0.5)}
+			if rng.IntN(2) == 0 {
+				v.Quiet, v.QuietMin, v.Double, v.QuietW, v.QuietBelow = in(1.2, 1.8, 0.1), in(1, 3, 0.5), in(0.5, 2, 0.1), pick(0.2, 0.3, 0.5), in(0.1, 0.3, 0.05)
+			}
+			return v
+		},
 		"steady": func() sweepVariant {
 			return sweepVariant{Steady: true, G0: in(0.005, 0.055, 0.001), AI: in(0, 0.006, 0.0005), Delta: in(0.1, 0.25, 0.01),
 				D: pick(0, 0, 0.003, 0.01), TQ: in(1, 3, 0.1), Epoch: rng.IntN(2) == 0, Rephase: pick(0, 0, 0.5)}
 		},
 	}[family]
-	budget := map[string]float64{"floor": 0.10, "quiet": 0.10, "sharecut": 0.10, "steady": 0.12}[family]
+	budget := map[string]float64{"share": 0.10, "floor": 0.10, "quiet": 0.10, "sharecut": 0.10, "steady": 0.12}[family]
 	_, _ = fmt.Sscanf(os.Getenv("CWPP_RATELIMIT_BUDGET"), "%g", &budget) // the most throttled a law printed may be
 	if draw == nil {
 		t.Fatalf("no family %q", family)
 	}
 	for range n {
 		v := draw()
-		over, worstMean, share, failed := scoreJittered(v)
+		over, worst, worstMean, share, failed := scoreJittered(v)
 		if share <= budget && failed == 0 {
 			b, _ := json.Marshal(v)
-			fmt.Printf("over %.3f mean %.3f throttled %.3f %s\n", over, worstMean, share, b)
+			fmt.Printf("over %.3f worst %.3f mean %.3f throttled %.3f %s\n", over, worst, worstMean, share, b)
 		}
 	}
 }
 
 // scoreJittered runs the grid on seeds 0-19 with latency jitter 0 and ±10%:
-// the share of runs past 1.2x, the worst cell's mean, the most throttled
-// and the failed reads.
-func scoreJittered(v sweepVariant) (over, worstMean, share float64, failed int) {
+// the share of runs past 1.2x, the worst run, the worst cell's mean, the
+// most throttled and the failed reads.
+func scoreJittered(v sweepVariant) (over, worst, worstMean, share float64, failed int) {
 	n, runs := 0, 0
 	for _, jitter := range []float64{0, 0.1} {
 		for _, model := range quota.Models {
@@ -869,6 +980,7 @@ func scoreJittered(v sweepVariant) (over, worstMean, share float64, failed int) 
 						if w > 1.2 {
 							n++
 						}
+						worst = max(worst, w)
 						share = max(share, float64(res.throttled)/float64(res.sent))
 						failed += res.failed
 					}
@@ -877,7 +989,7 @@ func scoreJittered(v sweepVariant) (over, worstMean, share float64, failed int) 
 			}
 		}
 	}
-	return float64(n) / float64(runs), worstMean, share, failed
+	return float64(n) / float64(runs), worst, worstMean, share, failed
 }
 
 // TestRateLimitScore prints scoreJittered for each selected variant.
@@ -886,8 +998,8 @@ func TestRateLimitScore(t *testing.T) {
 		t.Skip("a research tool: CWPP_RATELIMIT_SCORE=1 runs it")
 	}
 	for _, v := range sweepSelected() {
-		over, mean, share, failed := scoreJittered(v)
-		fmt.Printf("%-48.48s %.1f%% of runs past 1.2x, worst cell's mean %.3fx, throttled at most %.1f%%, %d failed\n", v.Name, 100*over, mean, 100*share, failed)
+		over, worst, mean, share, failed := scoreJittered(v)
+		fmt.Printf("%-48.48s %.1f%% of runs past 1.2x, worst %.2fx, worst cell's mean %.3fx, throttled at most %.1f%%, %d failed\n", v.Name, 100*over, worst, mean, 100*share, failed)
 	}
 }
 
