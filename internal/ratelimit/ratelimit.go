@@ -197,7 +197,12 @@ func (l *Limiter) take(now time.Time) (Permit, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	interval := time.Duration(float64(time.Second) / l.rate)
-	next := l.last.Add(interval)
+	return l.grant(now, l.last.Add(interval), interval)
+}
+
+// grant grants the turn due at next, interval after the one before, or says
+// how long until it is due. l.mu is held.
+func (l *Limiter) grant(now, next time.Time, interval time.Duration) (Permit, time.Duration) {
 	if wait := next.Sub(now); wait > slack {
 		return Permit{}, wait
 	}

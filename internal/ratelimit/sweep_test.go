@@ -409,15 +409,7 @@ func (l *sweepLimiter) replayTake(now time.Time) (Permit, time.Duration) {
 			target, best = c, d
 		}
 	}
-	if wait := target.Sub(now); wait > slack {
-		return Permit{}, wait
-	}
-	if now.Sub(target) < interval {
-		l.last = target
-	} else {
-		l.last = now
-	}
-	return Permit{sent: now, cuts: l.cuts}, 0
+	return l.grant(now, target, interval)
 }
 
 func (l *sweepLimiter) Observe(_ context.Context, p Permit, throttled bool) {
