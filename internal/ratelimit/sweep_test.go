@@ -187,6 +187,8 @@ type sweepVariant struct {
 	// cut's: a run squeezed for a few seconds regrows at the pace of the
 	// share it held, while runs that have shared a quota long keep theirs.
 	ShareW float64
+	// ShareStart is where ShareW's mean starts (0: 1, the ceiling's share).
+	ShareStart float64
 	// ShareDelivered: ShareW's samples are the delivered rate's share at each
 	// cut (what the cloud accepted from the run in the last second), the
 	// first one taken whole, not the rate cut from.
@@ -339,7 +341,15 @@ func sweepVariants() []sweepVariant {
 		//     requests, to take back its slots of a sliding window (Replay):
 		//     a run that shared first then holds them against a later one,
 		//     which is left at 1-3/s; 10.8% past, worst 1.48x.
-		//   CWPP_RATELIMIT_SEARCH="share 300" found nothing better.
+		//   CWPP_RATELIMIT_SEARCH="share 300" found nothing better, and
+		//   "sharew 170" (the limiter with the mean share: growth 0.7-1.2x,
+		//   the mean's start and weight, the first cuts' depth) nothing
+		//   within 1.2x: its best within 10% on seeds 0-19 ended at worst
+		//   1.26x-1.27x, and on 100 fresh seeds (TestRateLimitFresh, jitter
+		//   0 and ±10%) 3.6-6.3% of runs past 1.2x, worst 1.29x-1.36x,
+		//   against the limiter's 6.7-7.9% and 1.34x-1.39x, but 10.2-10.3%
+		//   throttled but for one (9.8-10.0%, 5.8-6.3% past): the
+		//   throttling the walls are bought with, not a better law.
 		withName(limiterLaw, "the limiter, growth by the mean share at cuts", func(v *sweepVariant) { v.ShareW = 0.2 }),
 		withName(limiterLaw, "the limiter, doubling when quiet below 0.3", func(v *sweepVariant) {
 			v.Quiet, v.QuietMin, v.Double, v.QuietW, v.QuietBelow = 1.5, 2, 1, 0.3, 0.3
@@ -379,6 +389,9 @@ func (v sweepVariant) limiter(name string, rps float64, clock Clock) limiter {
 	l := &sweepLimiter{Limiter: New(name, rps, clock), v: v, rng: simRand(name, clock.Now())}
 	l.lastMax = l.ceiling
 	l.share = 1
+	if v.ShareStart > 0 {
+		l.share = v.ShareStart
+	}
 	return l
 }
 
@@ -897,7 +910,9 @@ func TestRateLimitRobust(t *testing.T) {
 // by share, rephasing; budget 10%), quiet (the same, doubling the rate
 // once quiet: Quiet; 10%), share (the floor's, growth by a moving mean
 // of the shares at the cuts, half of them with the quiet rule for small
-// shares: ShareW, QuietBelow; 10%), sharecut (cuts deepened with share, a
+// shares: ShareW, QuietBelow; 10%), sharew (the limiter's, growth by the
+// mean share: its weight and start, the growth's scale, the first cuts'
+// depth; 10%), sharecut (cuts deepened with share, a
 // fixed recovery time; 10%), steady (every answer moves the rate; 12%);
 // CWPP_RATELIMIT_BUDGET=0.15 sets another budget.
 func TestRateLimitSearch(t *testing.T) {
@@ -933,12 +948,24 @@ func TestRateLimitSearch(t *testing.T) {
 			}
 			return v
 		},
+		"sharew": func() sweepVariant {
+			g := in(0.7, 0.5, 0.05)
+			v := limiterLaw
+			v.Name = ""
+			v.A, v.C = Linear*g, Cubic*g
+			v.Beta, v.Gamma = in(0.65, 0.1, 0.01), in(0.74, 0.1, 0.01)
+			v.ShareW, v.ShareStart = in(0.1, 0.3, 0.05), pick(0, 0.4, 0.5, 0.6, 0.7, 0.8)
+			if rng.IntN(3) == 0 {
+				v.StartBeta, v.StartFor = in(0.4, 0.3, 0.05), pick(0.5, 1, 1.5)
+			}
+			return v
+		},
 		"steady": func() sweepVariant {
 			return sweepVariant{Steady: true, G0: in(0.005, 0.055, 0.001), AI: in(0, 0.006, 0.0005), Delta: in(0.1, 0.25, 0.01),
 				D: pick(0, 0, 0.003, 0.01), TQ: in(1, 3, 0.1), Epoch: rng.IntN(2) == 0, Rephase: pick(0, 0, 0.5)}
 		},
 	}[family]
-	budget := map[string]float64{"share": 0.10, "floor": 0.10, "quiet": 0.10, "sharecut": 0.10, "steady": 0.12}[family]
+	budget := map[string]float64{"sharew": 0.10, "share": 0.10, "floor": 0.10, "quiet": 0.10, "sharecut": 0.10, "steady": 0.12}[family]
 	_, _ = fmt.Sscanf(os.Getenv("CWPP_RATELIMIT_BUDGET"), "%g", &budget) // the most throttled a law printed may be
 	if draw == nil {
 		t.Fatalf("no family %q", family)
