@@ -86,7 +86,9 @@ func (d *tcssAbnormalProcessesDataSource) Schema(_ context.Context, _ datasource
 			"last_days": lastDaysAttribute("Only events of the last 1 to 30 days, by `time_field` (default `found_time`) read in "+
 				"`tencentcloud.time_zone`. Optional; without `last_days` or `begin_time` + `end_time`, the whole list. With a range "+
 				"the list is read newest first and paging stops at the first page that reaches past the range's start; every page's "+
-				"order is checked, and if the service does not keep it (or refuses `By`) every page is read instead, with a warning.", false),
+				"order is checked, and if the service does not keep it (or refuses `By`) every page is read instead, with a warning. "+
+				"An event whose `time_field` is absent or not of the API's form cannot be placed in a range: it is left out, and a "+
+				"warning names it.", false),
 			"begin_time": rfc3339Attribute("Only events whose `time_field` is at or after this RFC 3339 time, such as `2026-11-01T00:00:00Z`. " +
 				"Requires `end_time`; conflicts with `last_days`. For a range relative to now use `plantimestamp()`, known at " +
 				"plan, not `timestamp()`, which defers the read to apply."),

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,8 +46,9 @@ type ListQuery struct {
 	// and By and Order when there is no Range.
 	Request DescribeAbnormalProcessEventsRequest
 	// Range, when set, keeps the events whose time (By) is within it,
-	// bounds included, and reads the list by that time, newest first,
-	// stopping after the pages that reach past its begin.
+	// bounds included (those whose time is absent or unreadable are left
+	// out, with a warning), and reads the list by that time, newest
+	// first, stopping after the pages that reach past its begin.
 	Range *Range
 	// By is the time the range applies to: ByFoundTime (the default) or
 	// ByLatestFoundTime, when an event was last seen again.
@@ -151,6 +153,8 @@ type entry[T any] struct {
 	at      time.Time
 	hasTime bool
 	kept    bool
+	// untimed marks an event a ranged read left out for want of a time.
+	untimed bool
 	value   T
 }
 
@@ -199,6 +203,8 @@ func (a *attempt[T]) fetch(ctx context.Context, offset int) (int64, []entry[T], 
 		}
 		if r := a.q.Range; r == nil || (e.hasTime && !e.at.Before(r.Begin) && !e.at.After(r.End)) {
 			in = append(in, i)
+		} else if !e.hasTime {
+			e.untimed = true // left out, but said (result)
 		}
 	}
 	keptEvents := events
@@ -241,12 +247,47 @@ func (a *attempt[T]) result(list paging.List[entry[T]], requests int64) ListResu
 		return *e.id, true
 	})
 	out := ListResult[T]{Total: list.Total, Requests: requests, Warnings: a.filters.Warnings()}
+	var untimed []string
 	for i := range entries {
 		if entries[i].kept {
 			out.Items = append(out.Items, entries[i].value)
 		}
+		if entries[i].untimed {
+			untimed = append(untimed, idOf(&entries[i]))
+		}
+	}
+	if len(untimed) > 0 {
+		out.Warnings = append(out.Warnings, untimedWarning(a.q.By, untimed))
 	}
 	return out
+}
+
+// idOf is an entry's id for messages.
+func idOf[T any](e *entry[T]) string {
+	if e.id == nil {
+		return "(no id)"
+	}
+	return strconv.Quote(*e.id)
+}
+
+// untimedWarning says which events a ranged read left out because their
+// time (by) could not place them in the range, the first ten of their ids
+// in order. They cannot be kept: where the service lists events without
+// the time it orders by is not documented, so a read that stops at the
+// range's start meets them or not by where they fall.
+func untimedWarning(by string, ids []string) paging.Warning {
+	const shown = 10
+	slices.Sort(ids)
+	list := strings.Join(ids[:min(len(ids), shown)], ", ")
+	if len(ids) > shown {
+		list += fmt.Sprintf(" and %d more", len(ids)-shown)
+	}
+	return paging.Warning{
+		Summary: fmt.Sprintf("%d TCSS events without a readable %s were left out", len(ids), by),
+		Detail: fmt.Sprintf("A time range keeps the events whose %s is within it. %d events read have it absent, empty or not of "+
+			"the API's form (YYYY-MM-DD hh:mm:ss), though the API documents it as always present, so the range cannot place them "+
+			"and they were left out: %s. A read without a time range keeps them.", by, len(ids), list),
+	}
 }
 
 // ParseTime reads one of TCSS's zone-less times ("YYYY-MM-DD hh:mm:ss") in

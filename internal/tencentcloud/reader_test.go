@@ -161,6 +161,54 @@ func TestReadListEveryReadingOfBy(t *testing.T) {
 	}
 }
 
+// TestReadListSaysWhatItCannotPlace reads a 7-day range whose list has
+// three events that cannot be placed in it, their FoundTime absent, empty
+// and of another form: under each reading of By the events of the range
+// are kept, and one warning names the three left out.
+func TestReadListSaysWhatItCannotPlace(t *testing.T) {
+	events := eventsEvery(1000, 43*time.Minute)
+	events[3].FoundTime, events[150].FoundTime, events[151].FoundTime = nil, ptr(""), ptr("2026/12/01 09:00")
+	rng := &Range{Begin: now.Add(-7 * 24 * time.Hour), End: now}
+	var want []AbnormalProcessEventInfo
+	for _, e := range events {
+		if at, ok := ParseTime(e.FoundTime, time.UTC); ok && !at.Before(rng.Begin) {
+			want = append(want, e)
+		}
+	}
+	for _, reading := range []string{"honoured", "ignored", "refused"} {
+		t.Run(reading, func(t *testing.T) {
+			result, got := readIDs(t, &listAPI{events: events, reading: reading}, ListQuery{Range: rng, Zone: time.UTC})
+			if !slices.Equal(got, ids(want)) {
+				t.Fatalf("%d events, want the %d of the range", len(got), len(want))
+			}
+			w := result.Warnings[len(result.Warnings)-1]
+			if w.Summary != "3 TCSS events without a readable FoundTime were left out" ||
+				!strings.Contains(w.Detail, `they were left out: "e00003", "e00150", "e00151". A read without a time range keeps them.`) {
+				t.Errorf("warning %+v", w)
+			}
+		})
+	}
+	t.Run("no range", func(t *testing.T) {
+		result, got := readIDs(t, &listAPI{events: events, reading: "honoured"}, ListQuery{Zone: time.UTC})
+		if len(got) != len(events) || len(result.Warnings) != 0 {
+			t.Errorf("%d events of %d, warnings %v: a read without a range keeps every event", len(got), len(events), result.Warnings)
+		}
+	})
+}
+
+// TestUntimedWarningNamesTenAtMost: the ids in order, ten of them.
+func TestUntimedWarningNamesTenAtMost(t *testing.T) {
+	var ids []string
+	for i := range 12 {
+		ids = append(ids, fmt.Sprintf("%q", fmt.Sprintf("e%02d", 11-i)))
+	}
+	w := untimedWarning(ByLatestFoundTime, ids)
+	if w.Summary != "12 TCSS events without a readable LatestFoundTime were left out" ||
+		!strings.Contains(w.Detail, `: "e00", "e01", "e02", "e03", "e04", "e05", "e06", "e07", "e08", "e09" and 2 more.`) {
+		t.Errorf("%+v", w)
+	}
+}
+
 // TestOrderCheck proves ties pass, and a page that breaks the order in the
 // middle of the list, or starts newer than the previous one ended, fails.
 func TestOrderCheck(t *testing.T) {
