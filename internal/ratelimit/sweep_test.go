@@ -345,7 +345,7 @@ func sweepVariants() []sweepVariant {
 		//   "sharew 170" (the limiter with the mean share: growth 0.7-1.2x,
 		//   the mean's start and weight, the first cuts' depth) nothing
 		//   within 1.2x: its best within 10% on seeds 0-19 ended at worst
-		//   1.26x-1.27x, and on 100 fresh seeds (TestRateLimitFresh, jitter
+		//   1.25x-1.27x, and on 100 fresh seeds (TestRateLimitFresh, jitter
 		//   0 and ±10%) 3.6-6.3% of runs past 1.2x, worst 1.29x-1.36x,
 		//   against the limiter's 6.7-7.9% and 1.34x-1.39x, but 10.2-10.3%
 		//   throttled but for one (9.8-10.0%, 5.8-6.3% past): the
