@@ -341,10 +341,10 @@ func sweepVariants() []sweepVariant {
 		//     requests, to take back its slots of a sliding window (Replay):
 		//     a run that shared first then holds them against a later one,
 		//     which is left at 1-3/s; 10.8% past, worst 1.48x.
-		//   CWPP_RATELIMIT_SEARCH="share 300" found nothing better, and
-		//   "sharew 170" (the limiter with the mean share: growth 0.7-1.2x,
-		//   the mean's start and weight, the first cuts' depth) nothing
-		//   within 1.2x: its best within 10% on seeds 0-19 ended at worst
+		//   A short CWPP_RATELIMIT_SEARCH="share" printed 18 laws within
+		//   10%, none better, and "sharew" (the limiter with the mean share:
+		//   growth 0.7-1.2x, the mean's start and weight, the first cuts'
+		//   depth) 166, none within 1.2x: its best on seeds 0-19 ended at worst
 		//   1.25x-1.27x, and on 100 fresh seeds (TestRateLimitFresh, jitter
 		//   0 and ±10%) 3.6-6.3% of runs past 1.2x, worst 1.29x-1.36x,
 		//   against the limiter's 6.7-7.9% and 1.34x-1.39x, but 10.2-10.3%
