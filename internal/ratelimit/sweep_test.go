@@ -348,7 +348,7 @@ func sweepVariants() []sweepVariant {
 		//   1.25x-1.27x, and on 100 fresh seeds (TestRateLimitFresh, jitter
 		//   0 and ±10%) 3.6-6.3% of runs past 1.2x, worst 1.29x-1.36x,
 		//   against the limiter's 6.7-7.9% and 1.34x-1.39x, but 10.2-10.3%
-		//   throttled but for one (9.8-10.0%, 5.8-6.3% past): the
+		//   throttled but for one (9.7-10.0%, 5.8-6.3% past): the
 		//   throttling the walls are bought with, not a better law.
 		withName(limiterLaw, "the limiter, growth by the mean share at cuts", func(v *sweepVariant) { v.ShareW = 0.2 }),
 		withName(limiterLaw, "the limiter, doubling when quiet below 0.3", func(v *sweepVariant) {
