@@ -469,13 +469,13 @@ func (l *sweepLimiter) Observe(_ context.Context, p Permit, throttled bool) {
 			l.lastMax, l.lastCut, l.cascade = l.rate, now, now
 		}
 		l.cuts++
-		if sample := l.rate / l.ceiling; !l.v.ShareDelivered {
-			l.share += l.v.ShareW * (sample - l.share)
-		} else if sample = min(delivered/l.ceiling, 1); l.cuts == 1 {
-			l.share = sample
-		} else {
-			l.share += l.v.ShareW * (sample - l.share)
+		sample := l.rate / l.ceiling
+		if l.v.ShareDelivered {
+			if sample = min(delivered/l.ceiling, 1); l.cuts == 1 {
+				l.share = sample
+			}
 		}
+		l.share += l.v.ShareW * (sample - l.share)
 		beta := l.v.Beta
 		beta -= l.v.CutS * l.rate / l.ceiling
 		if l.v.StartBeta > 0 && now.Sub(l.firstAnswer).Seconds() < l.v.StartFor {
