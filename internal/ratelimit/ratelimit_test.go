@@ -87,10 +87,43 @@ func TestNeverFasterThanTheCeiling(t *testing.T) {
 	}
 }
 
+// TestCutsOfTheFirstSecondGoDeeper: a refusal within StartFor of the run's
+// first answer means other runs hold the quota, and the cut keeps StartBeta
+// (or DeliveredShare of what the cloud accepted, if more); later ones keep
+// Beta.
+func TestCutsOfTheFirstSecondGoDeeper(t *testing.T) {
+	clock := newFakeClock()
+	l := New("test", 20, clock)
+	p, _ := l.Wait(t.Context())
+	l.Observe(t.Context(), p, true)
+	if got, want := l.Rate(), 19.6*StartBeta; math.Abs(got-want) > 1e-9 {
+		t.Fatalf("after a refusal of the first answer the rate is %v, want %v", got, want)
+	}
+	clock.advance(StartFor - time.Millisecond)
+	p, _ = l.Wait(t.Context())
+	l.Observe(t.Context(), p, true)
+	if got, want := l.Rate(), 19.6*StartBeta*StartBeta; math.Abs(got-want) > 1e-9 {
+		t.Fatalf("after a second refusal within %v the rate is %v, want %v", StartFor, got, want)
+	}
+	clock.advance(time.Millisecond)
+	before := l.Rate()
+	p, _ = l.Wait(t.Context())
+	l.Observe(t.Context(), p, true)
+	if got, want := l.Rate(), before*Beta; math.Abs(got-want) > 1e-9 {
+		t.Fatalf("after a refusal %v after the first answer the rate is %v, want %v", StartFor, got, want)
+	}
+}
+
+// TestThrottlingLowersTheRateThenItRecovers: past the run's first second,
+// a refusal cuts the rate to Beta of it, once per rate; it climbs back, slowly
+// at first.
 func TestThrottlingLowersTheRateThenItRecovers(t *testing.T) {
 	clock := newFakeClock()
 	l := New("test", 20, clock)
 	p, _ := l.Wait(t.Context())
+	l.Observe(t.Context(), p, false) // the run's first answer
+	clock.advance(StartFor)
+	p, _ = l.Wait(t.Context())
 	l.Observe(t.Context(), p, true)
 	if got, want := l.Rate(), 19.6*Beta; got != want {
 		t.Fatalf("after one throttled answer the rate is %v, want %v", got, want)
@@ -114,8 +147,12 @@ func TestThrottlingLowersTheRateThenItRecovers(t *testing.T) {
 	}
 
 	// Without throttling, the rate climbs back, slowly at first: the run's
-	// share of the ceiling at the cut was 0.7, so it grows by
-	// 19.6·(0.7^1.25·Linear·t + 0.7·Cubic·t³).
+	// shares of the ceiling at its cuts were 1 and 0.7, whose moving mean
+	// is s = 1 − ShareWeight·0.3, so it grows by 19.6·(s^1.25·Linear·t +
+	// s·Cubic·t³).
+	if got, want := l.share, 1-ShareWeight*(1-Beta); math.Abs(got-want) > 1e-9 {
+		t.Fatalf("the mean share at the cuts is %v, want %v", got, want)
+	}
 	cutAt, cutFrom := l.lastCut, 19.6*Beta
 	previous := l.Rate()
 	backAt, reachedCeiling := time.Duration(0), time.Duration(0)

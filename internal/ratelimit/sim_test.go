@@ -194,20 +194,21 @@ func simulate(cfg simConfig) simResult {
 // of requests are throttled everywhere; a run alone is not slowed. The
 // walls are guarded at what the limiter reaches (the worst seed, rounded
 // up), which is above the 1.2x of the quota's bound that issue 29 aims at
-// in some cells; the mean over the seeds is within 1.2x everywhere. The
-// sweep in sweep_test.go measures other control laws on this grid.
+// in some cells (every sliding-window cell, up to 1.27x, and one
+// fixed-window cell); the mean over the seeds is within 1.2x everywhere.
+// The sweep in sweep_test.go measures other control laws on this grid.
 func TestSharedQuotaSimulation(t *testing.T) {
 	// worst wall allowed, by latency spread (none, ±10%), model, stagger (0 or 2 s) and K
 	bound := map[float64]map[quota.Model][2]map[int]float64{
 		0: {
-			quota.FixedWindow:   {{1: 1.02, 2: 1.20, 3: 1.28, 5: 1.14}, {1: 1.02, 2: 1.20, 3: 1.18, 5: 1.13}},
-			quota.SlidingWindow: {{1: 1.02, 2: 1.25, 3: 1.26, 5: 1.22}, {1: 1.02, 2: 1.29, 3: 1.21, 5: 1.21}},
-			quota.TokenBucket:   {{1: 1.02, 2: 1.11, 3: 1.22, 5: 1.17}, {1: 1.02, 2: 1.18, 3: 1.11, 5: 1.08}},
+			quota.FixedWindow:   {{1: 1.02, 2: 1.19, 3: 1.20, 5: 1.14}, {1: 1.02, 2: 1.19, 3: 1.17, 5: 1.12}},
+			quota.SlidingWindow: {{1: 1.02, 2: 1.22, 3: 1.23, 5: 1.21}, {1: 1.02, 2: 1.27, 3: 1.25, 5: 1.20}},
+			quota.TokenBucket:   {{1: 1.02, 2: 1.19, 3: 1.12, 5: 1.08}, {1: 1.02, 2: 1.14, 3: 1.10, 5: 1.07}},
 		},
 		0.1: {
-			quota.FixedWindow:   {{1: 1.02, 2: 1.20, 3: 1.22, 5: 1.16}, {1: 1.02, 2: 1.23, 3: 1.21, 5: 1.14}},
-			quota.SlidingWindow: {{1: 1.02, 2: 1.21, 3: 1.22, 5: 1.30}, {1: 1.02, 2: 1.31, 3: 1.36, 5: 1.21}},
-			quota.TokenBucket:   {{1: 1.02, 2: 1.24, 3: 1.24, 5: 1.06}, {1: 1.02, 2: 1.37, 3: 1.18, 5: 1.12}},
+			quota.FixedWindow:   {{1: 1.02, 2: 1.19, 3: 1.23, 5: 1.12}, {1: 1.02, 2: 1.19, 3: 1.16, 5: 1.13}},
+			quota.SlidingWindow: {{1: 1.02, 2: 1.24, 3: 1.24, 5: 1.22}, {1: 1.02, 2: 1.25, 3: 1.25, 5: 1.23}},
+			quota.TokenBucket:   {{1: 1.02, 2: 1.12, 3: 1.08, 5: 1.09}, {1: 1.02, 2: 1.08, 3: 1.09, 5: 1.09}},
 		},
 	}
 	for _, jitter := range []float64{0, 0.1} {

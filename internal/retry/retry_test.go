@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/cwpp-terraform/terraform-provider-cwpp/internal/ratelimit"
 )
 
 var errTransient = errors.New("transient")
@@ -111,10 +113,10 @@ func TestThrottledAttemptsLowerTheRate(t *testing.T) {
 		t.Fatalf("err = %v, calls = %d; want success on the third call", err, calls)
 	}
 	// Each retry waited for the limiter and was sent after the cut before it,
-	// so each throttled answer cut the rate once: 980 x 0.7 x 0.7, and the
-	// success after them has begun the climb back, slowly (one cut would
-	// leave 686, three 336).
-	if got, want := p.Limiter.Rate(), 980*0.7*0.7; got < want*0.999 || got > 980*0.7*0.85 {
+	// so each throttled answer cut the rate once, in the run's first second
+	// to ratelimit.StartBeta: 980 x 0.3 x 0.3, and the success after them
+	// has begun the climb back, slowly (one cut would leave 294, three 26).
+	if got, want := p.Limiter.Rate(), 980*ratelimit.StartBeta*ratelimit.StartBeta; got < want*0.999 || got > 980*ratelimit.StartBeta*0.5 {
 		t.Fatalf("rate %v after two throttled attempts, want about %v", got, want)
 	}
 }
