@@ -1,0 +1,6 @@
+//go:build race
+
+package logging_test
+
+// raceDetector says whether the tests run under -race.
+const raceDetector = true
