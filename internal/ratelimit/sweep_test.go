@@ -20,7 +20,8 @@ import (
 // law and prints, for each, the worst wall over every cell (the quota's
 // bound is 1x), the worst cell's mean over its seeds, and the worst share of
 // requests throttled. Variants are values of sweepVariant; the limiter's own
-// law is the first, the law before it the second. Run it with
+// law is the first, the law before issue 29 the second, and the law before
+// this one the last. Run it with
 //
 //	CWPP_RATELIMIT_SWEEP=1 go test -run TestRateLimitSweep -v ./internal/ratelimit/
 //
@@ -49,7 +50,7 @@ import (
 //	CWPP_RATELIMIT_ROBUST=0.2 go test -run TestRateLimitRobust -v ./internal/ratelimit/
 //
 // compares the limiter with CWPP_RATELIMIT_VARIANT (default 1, the law
-// before) away from the test's runs: other quotas, latencies, sizes and
+// before issue 29) away from the test's runs: other quotas, latencies, sizes and
 // parallelism, each answer's latency spread by ±20% (the value given);
 // CWPP_RATELIMIT_CASE="workers quota" runs those cases alone.
 // CWPP_RATELIMIT_SCORE=1 (TestRateLimitScore) scores each variant on seeds
