@@ -427,6 +427,15 @@ func sweepVariants() []sweepVariant {
 	}
 }
 
+// sixthStopGrowing is the law before the seventh stop, unnamed, its growth
+// multiplied by g: the families searched from it.
+func sixthStopGrowing(g float64) sweepVariant {
+	v := sixthStop
+	v.Name = ""
+	v.A, v.C = v.A*g, v.C*g
+	return v
+}
+
 // withName is v renamed and changed.
 func withName(v sweepVariant, name string, change func(*sweepVariant)) sweepVariant {
 	v.Name = name
@@ -1039,10 +1048,7 @@ func TestRateLimitSearch(t *testing.T) {
 			return v
 		},
 		"sharew": func() sweepVariant {
-			g := in(0.7, 0.5, 0.05)
-			v := sixthStop
-			v.Name = ""
-			v.A, v.C = Linear*g, Cubic*g
+			v := sixthStopGrowing(in(0.7, 0.5, 0.05))
 			v.Beta, v.Gamma = in(0.65, 0.1, 0.01), in(0.74, 0.1, 0.01)
 			v.ShareW, v.ShareStart = in(0.1, 0.3, 0.05), pick(0, 0.4, 0.5, 0.6, 0.7, 0.8)
 			if rng.IntN(3) == 0 {
@@ -1051,20 +1057,15 @@ func TestRateLimitSearch(t *testing.T) {
 			return v
 		},
 		"start": func() sweepVariant {
-			g := in(0.8, 0.8, 0.05)
-			v := sixthStop
-			v.Name = ""
-			v.A, v.C = Linear*g, Cubic*g
+			v := sixthStopGrowing(in(0.8, 0.8, 0.05))
 			v.Beta, v.Gamma = in(0.65, 0.15, 0.01), in(0.72, 0.14, 0.01)
 			v.ShareW, v.ShareStart = in(0.1, 0.3, 0.05), pick(0, 0.6, 0.8)
 			v.StartBeta, v.StartFor = in(0.15, 0.25, 0.05), pick(0.5, 1, 1.5, 2)
 			return v
 		},
 		"depth": func() sweepVariant {
-			g := in(0.5, 1.5, 0.05)
-			v := sixthStop
-			v.Name = ""
-			v.A, v.C, v.PA, v.P = Linear*g, Cubic*g, in(0.5, 1, 0.25), in(0.5, 1, 0.25)
+			v := sixthStopGrowing(in(0.5, 1.5, 0.05))
+			v.PA, v.P = in(0.5, 1, 0.25), in(0.5, 1, 0.25)
 			v.Beta, v.Gamma = in(0.65, 0.15, 0.01), in(0.74, 0.15, 0.01)
 			v.ShareW, v.DepthQ = in(0.1, 0.3, 0.05), in(0, 1.5, 0.25)
 			if rng.IntN(2) == 0 {
