@@ -92,6 +92,10 @@ func simRand(name string, start time.Time) *rand.Rand {
 	return rand.New(rand.NewPCG(seed.Sum64(), uint64(start.UnixNano())))
 }
 
+// simActiveRuns, while a simulation runs, counts its runs started and not
+// finished: what no real run can know, for the sweep's oracle (OracleK).
+var simActiveRuns func() int
+
 // sharedQuotaRetries is retry.SharedQuotaRetries (retry imports this
 // package, so its tests cannot import retry).
 const sharedQuotaRetries = 4
@@ -112,6 +116,9 @@ func simulate(cfg simConfig) simResult {
 		return time.Duration(floor*float64(ceiling)) + time.Duration((1-floor)*float64(d))
 	}
 	last, first := start, start.Add(cfg.stagger)
+	active := 0 // runs started and not finished: the research oracle's (simActiveRuns)
+	simActiveRuns = func() int { return active }
+	defer func() { simActiveRuns = nil }()
 	for r := 0; r < cfg.runs; r++ {
 		name := fmt.Sprintf("run %d of seed %d", r, cfg.seed) // seeds a law that draws
 		var lim limiter
@@ -123,7 +130,7 @@ func simulate(cfg simConfig) simResult {
 			lim = l
 		}
 		left := cfg.requests
-		accepted := 0
+		accepted, finished := 0, 0
 		offset := time.Duration(0)
 		if cfg.runs > 1 {
 			offset = time.Duration(rng.Int64N(int64(cfg.stagger) + 1))
@@ -151,12 +158,18 @@ func simulate(cfg simConfig) simResult {
 				switch {
 				case !throttled:
 					accepted++
+					if finished++; finished == cfg.requests {
+						active--
+					}
 					next()
 				case !cfg.countEveryThrottle && accepted > mark && free < sharedQuotaRetries*cfg.maxRetries:
 					res.throttled++
 					at(clock.now.Add(backoff(attempt)), func() { request(attempt, free+1, accepted) })
 				case attempt >= cfg.maxRetries:
 					res.failed++
+					if finished++; finished == cfg.requests {
+						active--
+					}
 					next()
 				default:
 					res.throttled++
@@ -167,6 +180,9 @@ func simulate(cfg simConfig) simResult {
 		next = func() {
 			if left == 0 {
 				return
+			}
+			if left == cfg.requests {
+				active++ // the run's first request
 			}
 			left--
 			request(0, 0, accepted)

@@ -218,6 +218,44 @@ type sweepVariant struct {
 	// more, so runs stay near the shares the first cuts gave them instead
 	// of drifting apart until one is squeezed.
 	Revert, RevertW float64
+	// ShareMin > 0: the growth's share is at least ShareMin: a run
+	// squeezed below it regrows as fast as a run holding ShareMin, a pull
+	// back toward equal shares that growth by the share alone lacks (it
+	// scales the growth and the cuts alike, so shares drift at random).
+	ShareMin float64
+	// OracleK: the growth's share is 1/K, K the runs active now, which no
+	// run can know (the simulation tells it): fair additive growth whose
+	// sum is the same whatever K, and a survivor regrowing at once by the
+	// whole ceiling. A bound on what any estimate of K could reach.
+	OracleK bool
+	// OracleMax: with OracleK, K is the most runs active so far: fair
+	// growth, but a survivor keeps regrowing by its share.
+	OracleMax bool
+	// OracleAlone: the growth's share is 1 while the run is the only one
+	// active (a survivor told at once), its own otherwise.
+	OracleAlone bool
+	// OracleJump: with OracleAlone, the rate goes straight to the ceiling.
+	OracleJump bool
+	// ProbeRevert (with PastMax): the doubling is a probe for a share freed
+	// by peers that finished: a refusal while it runs cuts from the rate
+	// the doubling started at, not from the doubled one, so a probe that
+	// finds no room costs one cut, not the four back down from the ceiling.
+	ProbeRevert bool
+	// Jump (with Quiet): once quiet, the rate goes straight to the ceiling,
+	// a probe for a share freed by peers that finished; a refusal while it
+	// lasts takes the rate back to JumpBeta of the rate before it (one cut,
+	// not the climb down from the ceiling), and the next probe waits
+	// JumpBackoff times as long, until a cut of the run's own.
+	Jump                  bool
+	JumpBeta, JumpBackoff float64
+	// ShareLive > 0 (with ShareW): between cuts the mean share also moves
+	// up toward the rate's share, ShareLive of the way a second: a run whose
+	// peers finished regrows faster the more it has regrown, while runs
+	// that share hold their rates, and so their means, near their shares.
+	ShareLive float64
+	// LiveAfter: ShareLive applies only once LiveAfter seconds have passed
+	// since the last cut.
+	LiveAfter float64
 }
 
 // before is the limiter's law until issue 29's fourth stop (2332890): the
@@ -424,6 +462,59 @@ func sweepVariants() []sweepVariant {
 			v.StartBeta, v.StartFor, v.ShareW, v.Revert, v.RevertW = 0.3, 1, 0.2, 1, 0.1
 		}),
 		sixthStop, // 37: the limiter's law until issue 29's seventh stop
+		// 2026-12-04, eighth stop: where the walls past 1.2x come from,
+		// measured with laws told what no run can know (the simulation's
+		// count of runs started and not finished), each the limiter's
+		// (variant 0) but for that:
+		//   - told when it is alone, it grows by the whole ceiling's share
+		//     (38), or goes straight to the ceiling (39): 1.2% and 0.0% of
+		//     runs past 1.2x, worst 1.22x and 1.18x, at most 9.5% and 9.6%
+		//     throttled (the limiter: 4.7%, 1.27x, 9.5%);
+		//   - told K, the runs active now, it grows by 1/K (40: fair
+		//     additive growth, a survivor told at once): 0.8% past, worst
+		//     1.26x, 9.0%; told only the most runs active so far (41: fair
+		//     growth, a survivor not told) 4.0% past, worst 1.30x, 9.0%.
+		//   So fairness alone gains nothing; knowing at once that its peers
+		//   have finished is all of it, and no law tried learns it without
+		//   refusals: on a counter of the last second a probe for the freed
+		//   share that finds none is a burst, refused for a second, to every
+		//   run. Tried again that way, each not better:
+		//   - the share that scales the growth at least 0.2-0.35 (ShareMin),
+		//     a pull toward equal shares: 3.2-6.1% past, worst 1.27x-1.29x,
+		//     9.4-10.2% throttled (42: 0.35, 3.5%, 1.27x, 10.2%);
+		//   - the mean share also moving up toward the rate's share between
+		//     cuts (ShareLive 0.1-0.8 a second, from 0-2 s after the cut),
+		//     so a survivor regrows faster the more it has regrown: 4.0-5.6%
+		//     past, worst 1.25x-1.28x, 9.7-10.4% (43); both ways 7.2-9.7%;
+		//   - the doubling of the quiet rule or of PastMax as a probe that,
+		//     refused, cuts from the rate it started at (ProbeRevert): 3.8-
+		//     29% past against 0.6-4.3% without it, 9.5-13.3% throttled (44):
+		//     the doubled requests fill a sliding window for a second, every
+		//     run is refused, and the reverted cut leaves the prober below
+		//     its share as well;
+		//   - growth by the share to the power 1.5-2.5 (P, PA + 0.5-1.5),
+		//     the same at a share of 0.2: 2.2-4.9% past, worst 1.27x-1.39x,
+		//     9.8-11.7%.
+		withName(limiterLaw, "the limiter, told when it is alone", func(v *sweepVariant) { v.OracleAlone = true }),
+		withName(limiterLaw, "the limiter, at the ceiling when alone", func(v *sweepVariant) { v.OracleAlone, v.OracleJump = true, true }),
+		withName(limiterLaw, "the limiter, growth by 1/K, K told", func(v *sweepVariant) { v.OracleK = true }),
+		withName(limiterLaw, "the limiter, growth by 1/K, K the most so far", func(v *sweepVariant) { v.OracleK, v.OracleMax = true, true }),
+		withName(limiterLaw, "the limiter, growth's share at least 0.35", func(v *sweepVariant) { v.ShareMin = 0.35 }),
+		withName(limiterLaw, "the limiter, mean share rising between cuts", func(v *sweepVariant) { v.ShareLive, v.LiveAfter = 0.4, 1 }),
+		withName(limiterLaw, "the limiter, doubling when quiet, reverted", func(v *sweepVariant) {
+			v.Quiet, v.QuietMin, v.QuietW, v.Double, v.ProbeRevert = 1.5, 2, 0.3, 0.5, true
+		}),
+		//   - once quiet (1.5-3 times the usual gap between cuts, at least
+		//     1.5-3 s), straight to the ceiling, as variant 39 does when told,
+		//     and a refusal then back to the rate before (or 80% of it), the
+		//     next probe waiting twice as long (Jump): 7.6-59% past, worst
+		//     1.28x-1.65x, 10.9-17.1% throttled (45: 3, 3 s, back to the rate
+		//     before). A probe that finds room in a sliding window takes it
+		//     from the runs just cut, whose next requests are refused, and
+		//     at K = 5 some run is quiet that long every few seconds.
+		withName(limiterLaw, "the limiter, at the ceiling when quiet", func(v *sweepVariant) {
+			v.Quiet, v.QuietMin, v.QuietW, v.Jump, v.JumpBeta, v.JumpBackoff = 3, 3, 0.3, true, 1, 2
+		}),
 	}
 }
 
@@ -456,13 +547,15 @@ type sweepLimiter struct {
 	cascade          time.Time // the first cut of the last cascade (KeepMax)
 	lastAnswer       time.Time // the last accepted answer (Steady)
 	rng              *rand.Rand
-	firstAnswer      time.Time   // StartBeta
 	gap              float64     // the moving mean of the seconds between cuts (Quiet)
 	refused          float64     // the moving mean of refused answers (Target)
 	share            float64     // the moving mean of the shares at the cuts (ShareW)
 	sentOK           []time.Time // when the accepted requests of the last 2 s were sent (Replay)
 	crossed          time.Time   // when the rate passed (1+PastMax)·lastMax since the last cut
 	revert           float64     // the long mean of the rates at the cuts (Revert)
+	oracleK          int         // the most runs active so far (OracleMax)
+	jumpFrom         float64     // the rate before a Jump's probe, while it lasts
+	jumpWait         float64     // the factor on the quiet time before the next probe (Jump)
 }
 
 func (v sweepVariant) limiter(name string, rps float64, clock Clock) limiter {
@@ -516,8 +609,8 @@ func (l *sweepLimiter) Observe(_ context.Context, p Permit, throttled bool) {
 	}
 	l.forget(now, l.v.DeliveredN) // the limiter's record of accepted answers
 	delivered := l.delivered(now)
-	if l.firstAnswer.IsZero() {
-		l.firstAnswer = now
+	if l.first.IsZero() {
+		l.first = now // the Limiter's own record, which its Observe would keep
 	}
 	if l.v.Target > 0 {
 		x := 0.0
@@ -534,6 +627,18 @@ func (l *sweepLimiter) Observe(_ context.Context, p Permit, throttled bool) {
 		if p.cuts != l.cuts || (l.v.Gap > 0 && l.cuts > 0 && now.Sub(l.lastCut).Seconds() < l.v.Gap) {
 			return
 		}
+		if l.v.Jump && l.jumpFrom > 0 {
+			l.cuts++
+			l.lastCut = now
+			l.rate = max(l.jumpFrom*l.v.JumpBeta, MinRate)
+			l.cutTo, l.jumpFrom = l.rate, 0
+			l.jumpWait = max(l.jumpWait, 1) * l.v.JumpBackoff
+			if l.v.Rephase > 0 {
+				l.last = l.last.Add(time.Duration(l.v.Rephase * l.rng.Float64() * float64(time.Second) / l.rate))
+			}
+			return
+		}
+		l.jumpWait = 1
 		if l.v.Quiet > 0 && l.cuts > 0 {
 			g := now.Sub(l.lastCut).Seconds()
 			if l.gap == 0 {
@@ -541,6 +646,12 @@ func (l *sweepLimiter) Observe(_ context.Context, p Permit, throttled bool) {
 			} else {
 				l.gap += l.v.QuietW * (g - l.gap)
 			}
+		}
+		if l.v.ProbeRevert && !l.crossed.IsZero() {
+			l.rate = min(l.rate, (1+l.v.PastMax)*l.lastMax)
+		}
+		if q, ok := l.quiet(); ok && l.v.ProbeRevert && now.Sub(l.lastCut).Seconds() > q {
+			l.rate = min(l.rate, l.quietFree(q))
 		}
 		previousMax := l.lastMax
 		if l.v.KeepMax > 0 && l.cuts > 0 && now.Sub(l.cascade).Seconds() < l.v.KeepMax {
@@ -558,7 +669,7 @@ func (l *sweepLimiter) Observe(_ context.Context, p Permit, throttled bool) {
 		l.share += l.v.ShareW * (sample - l.share)
 		beta := l.v.Beta
 		beta -= l.v.CutS * l.rate / l.ceiling
-		if l.v.StartBeta > 0 && now.Sub(l.firstAnswer).Seconds() < l.v.StartFor {
+		if l.v.StartBeta > 0 && now.Sub(l.first).Seconds() < l.v.StartFor {
 			beta = l.v.StartBeta
 		}
 		if l.v.Deep > 0 && l.sinceCut == 0 && l.cuts > 1 {
@@ -576,7 +687,7 @@ func (l *sweepLimiter) Observe(_ context.Context, p Permit, throttled bool) {
 			f := math.Pow(0.5/l.share, l.v.DepthQ)
 			beta, gamma = max(1-(1-beta)*f, 0.3), max(1-(1-gamma)*f, 0.35)
 		}
-		if l.v.Revert > 0 && l.revert == 0 && now.Sub(l.firstAnswer).Seconds() >= max(l.v.StartFor, 1) {
+		if l.v.Revert > 0 && l.revert == 0 && now.Sub(l.first).Seconds() >= max(l.v.StartFor, 1) {
 			l.revert = l.rate // the first cut after the start's
 		}
 		if l.v.Revert > 0 && l.revert > 0 {
@@ -616,11 +727,19 @@ func (l *sweepLimiter) Observe(_ context.Context, p Permit, throttled bool) {
 		}
 		return
 	}
+	if l.v.ShareLive > 0 && l.cuts > 0 && !l.lastAnswer.IsZero() && now.Sub(l.lastCut).Seconds() >= l.v.LiveAfter {
+		dt := now.Sub(l.lastAnswer).Seconds()
+		l.share += min(l.v.ShareLive*dt, 1) * max(l.rate/l.ceiling-l.share, 0)
+	}
+	l.lastAnswer = now
 	l.accepted = append(l.accepted, now)
 	l.sinceCut++
 	ceiling := l.ceiling
 	if l.v.CutCeiling > 0 && l.cuts > 0 && (l.v.CutHold == 0 || now.Sub(l.lastCut).Seconds() < l.v.CutHold) {
 		ceiling *= l.v.CutCeiling
+	}
+	if q, ok := l.quiet(); ok && l.v.Jump && l.jumpFrom == 0 && now.Sub(l.lastCut).Seconds() > q*max(l.jumpWait, 1) && l.rate < ceiling {
+		l.jumpFrom, l.rate = l.rate, ceiling
 	}
 	if l.rate < ceiling {
 		l.rate = max(l.rate, min(l.after(now.Sub(l.lastCut).Seconds()), ceiling))
@@ -668,6 +787,21 @@ func (l *sweepLimiter) after(t float64) float64 {
 	if v.ShareW > 0 {
 		s = l.share
 	}
+	s = max(s, v.ShareMin)
+	if v.OracleAlone && simActiveRuns() == 1 {
+		if v.OracleJump {
+			return l.ceiling
+		}
+		s = 1
+	}
+	if v.OracleK {
+		l.oracleK = max(l.oracleK, simActiveRuns())
+		k := simActiveRuns()
+		if v.OracleMax {
+			k = l.oracleK
+		}
+		s = 1 / float64(max(k, 1))
+	}
 	probe := func(from, u float64) float64 {
 		return from + gain*l.ceiling*(math.Pow(s, v.PA)*v.A*u+math.Pow(s, v.P)*v.C*u*u*u)
 	}
@@ -713,12 +847,30 @@ func (l *sweepLimiter) after(t float64) float64 {
 	if v.PastDouble > 0 && !l.crossed.IsZero() {
 		r = max(r, (1+v.PastMax)*l.lastMax*math.Exp2(l.clock.Now().Sub(l.crossed).Seconds()/v.PastDouble))
 	}
-	if v.Quiet > 0 && l.cuts > 1 && (v.QuietBelow == 0 || l.lastMax < v.QuietBelow*l.ceiling) {
-		if q := max(v.Quiet*l.gap, v.QuietMin); t > q {
-			r = max(r, probe(l.cutTo, q)*math.Exp2((t-q)/v.Double))
-		}
+	if q, ok := l.quiet(); ok && t > q && !v.Jump {
+		r = max(r, probe(l.cutTo, q)*math.Exp2((t-q)/v.Double))
 	}
 	return r
+}
+
+// quietFree is the rate q seconds after the last cut without the quiet
+// rule's doubling.
+func (l *sweepLimiter) quietFree(q float64) float64 {
+	v := l.v
+	l.v.Quiet = 0
+	r := l.after(q)
+	l.v = v
+	return r
+}
+
+// quiet says when, after the last cut, the quiet rule starts doubling, if
+// it applies.
+func (l *sweepLimiter) quiet() (float64, bool) {
+	v := l.v
+	if v.Quiet > 0 && l.cuts > 1 && (v.QuietBelow == 0 || l.lastMax < v.QuietBelow*l.ceiling) {
+		return max(v.Quiet*l.gap, v.QuietMin), true
+	}
+	return 0, false
 }
 
 // simCountEveryThrottle is CWPP_RATELIMIT_COUNT_EVERY_THROTTLE=1: the
@@ -1117,6 +1269,9 @@ func scoreJittered(v sweepVariant) (over, worst, worstMean, share float64, faile
 						failed += res.failed
 					}
 					worstMean = max(worstMean, mean)
+					if os.Getenv("CWPP_RATELIMIT_CELLS") == "1" {
+						fmt.Printf("  ±%2.0f%% %-14s %v K=%d: mean %.3fx\n", 100*jitter, model, stagger, k, mean)
+					}
 				}
 			}
 		}
