@@ -67,7 +67,12 @@ func (e *events) Pop() any {
 	return x
 }
 
-type simClock struct{ now time.Time }
+type simClock struct {
+	now time.Time
+	// active counts the simulation's runs started and not finished: what
+	// no real run can know, for the sweep's oracles (OracleK, OracleAlone).
+	active int
+}
 
 func (c *simClock) Now() time.Time { return c.now }
 func (c *simClock) Sleep(context.Context, time.Duration) error {
@@ -92,10 +97,6 @@ func simRand(name string, start time.Time) *rand.Rand {
 	return rand.New(rand.NewPCG(seed.Sum64(), uint64(start.UnixNano())))
 }
 
-// simActiveRuns, while a simulation runs, counts its runs started and not
-// finished: what no real run can know, for the sweep's oracle (OracleK).
-var simActiveRuns func() int
-
 // sharedQuotaRetries is retry.SharedQuotaRetries (retry imports this
 // package, so its tests cannot import retry).
 const sharedQuotaRetries = 4
@@ -116,9 +117,6 @@ func simulate(cfg simConfig) simResult {
 		return time.Duration(floor*float64(ceiling)) + time.Duration((1-floor)*float64(d))
 	}
 	last, first := start, start.Add(cfg.stagger)
-	active := 0 // runs started and not finished: the research oracle's (simActiveRuns)
-	simActiveRuns = func() int { return active }
-	defer func() { simActiveRuns = nil }()
 	for r := 0; r < cfg.runs; r++ {
 		name := fmt.Sprintf("run %d of seed %d", r, cfg.seed) // seeds a law that draws
 		var lim limiter
@@ -159,7 +157,7 @@ func simulate(cfg simConfig) simResult {
 				case !throttled:
 					accepted++
 					if finished++; finished == cfg.requests {
-						active--
+						clock.active--
 					}
 					next()
 				case !cfg.countEveryThrottle && accepted > mark && free < sharedQuotaRetries*cfg.maxRetries:
@@ -168,7 +166,7 @@ func simulate(cfg simConfig) simResult {
 				case attempt >= cfg.maxRetries:
 					res.failed++
 					if finished++; finished == cfg.requests {
-						active--
+						clock.active--
 					}
 					next()
 				default:
@@ -182,7 +180,7 @@ func simulate(cfg simConfig) simResult {
 				return
 			}
 			if left == cfg.requests {
-				active++ // the run's first request
+				clock.active++ // the run's first request
 			}
 			left--
 			request(0, 0, accepted)
