@@ -1244,6 +1244,24 @@ func TestRateLimitSearch(t *testing.T) {
 	// in draws a number in [lo, lo+span] rounded to step; pick one of xs.
 	in := func(lo, span, step float64) float64 { return math.Round((lo+span*rng.Float64())/step) * step }
 	pick := func(xs ...float64) float64 { return xs[rng.IntN(len(xs))] }
+	// quietPerShare is the limiter's law with the quiet rule waiting QuietMin
+	// over the mean share, its growth g times the limiter's at a share of
+	// 0.5 with the share to the power p, and the cuts drawn.
+	quietPerShare := func(g, p float64) sweepVariant {
+		v := limiterLaw
+		v.Name = ""
+		v.P, v.PA = p, p+0.25
+		v.A, v.C = v.A*g*math.Pow(0.5, 1-p), v.C*g*math.Pow(0.5, 1-p)
+		v.Beta, v.Gamma = in(0.5, 0.3, 0.01), in(0.6, 0.3, 0.01)
+		v.StartBeta = in(0.15, 0.25, 0.05)
+		v.Quiet, v.QuietS, v.QuietMin, v.QuietW = 1, true, in(0.4, 1.2, 0.05), 0.3
+		if rng.IntN(2) == 0 {
+			v.Double = in(0.3, 1.5, 0.1)
+		} else {
+			v.QuietShare, v.QuietShareT = true, true
+		}
+		return v
+	}
 	draw := map[string]func() sweepVariant{
 		"floor": func() sweepVariant {
 			return sweepVariant{Beta: in(0.6, 0.25, 0.01), Gamma: in(0.75, 0.2, 0.01), DeliveredN: int(pick(5, 10, 20)),
@@ -1293,37 +1311,8 @@ func TestRateLimitSearch(t *testing.T) {
 			}
 			return v
 		},
-		"quiets": func() sweepVariant {
-			v := limiterLaw
-			v.Name = ""
-			g := in(0.3, 1, 0.05)
-			v.A, v.C = v.A*g, v.C*g
-			v.Beta, v.Gamma = in(0.5, 0.3, 0.01), in(0.6, 0.3, 0.01)
-			v.StartBeta = in(0.15, 0.25, 0.05)
-			v.Quiet, v.QuietS, v.QuietMin, v.QuietW = 1, true, in(0.4, 1.2, 0.05), 0.3
-			if rng.IntN(2) == 0 {
-				v.Double = in(0.3, 1.5, 0.1)
-			} else {
-				v.QuietShare, v.QuietShareT = true, true
-			}
-			return v
-		},
-		"quietsp": func() sweepVariant {
-			v := limiterLaw
-			v.Name = ""
-			g, p := in(0.5, 1.5, 0.05), in(1, 1.5, 0.25)
-			v.P, v.PA = p, p+0.25
-			v.A, v.C = v.A*g*math.Pow(0.5, 1-p), v.C*g*math.Pow(0.5, 1-p) // as the limiter's at a share of 0.5, times g
-			v.Beta, v.Gamma = in(0.5, 0.3, 0.01), in(0.6, 0.3, 0.01)
-			v.StartBeta = in(0.15, 0.25, 0.05)
-			v.Quiet, v.QuietS, v.QuietMin, v.QuietW = 1, true, in(0.4, 1.2, 0.05), 0.3
-			if rng.IntN(2) == 0 {
-				v.Double = in(0.3, 1.5, 0.1)
-			} else {
-				v.QuietShare, v.QuietShareT = true, true
-			}
-			return v
-		},
+		"quiets":  func() sweepVariant { return quietPerShare(in(0.3, 1, 0.05), 1) },
+		"quietsp": func() sweepVariant { return quietPerShare(in(0.5, 1.5, 0.05), in(1, 1.5, 0.25)) },
 		"steady": func() sweepVariant {
 			return sweepVariant{Steady: true, G0: in(0.005, 0.055, 0.001), AI: in(0, 0.006, 0.0005), Delta: in(0.1, 0.25, 0.01),
 				D: pick(0, 0, 0.003, 0.01), TQ: in(1, 3, 0.1), Epoch: rng.IntN(2) == 0, Rephase: pick(0, 0, 0.5)}
