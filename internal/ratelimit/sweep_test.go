@@ -696,7 +696,7 @@ func (l *sweepLimiter) Observe(_ context.Context, p Permit, throttled bool) {
 			l.rate = min(l.rate, (1+l.v.PastMax)*l.lastMax)
 		}
 		if q, ok := l.quiet(); ok && l.v.ProbeRevert && now.Sub(l.lastCut).Seconds() > q {
-			l.rate = min(l.rate, l.quietFree(q))
+			l.rate = min(l.rate, l.probe(l.cutTo, q)) // where the doubling started
 		}
 		previousMax := l.lastMax
 		if l.v.KeepMax > 0 && l.cuts > 0 && now.Sub(l.cascade).Seconds() < l.v.KeepMax {
@@ -824,32 +824,10 @@ func (l *sweepLimiter) steady(now time.Time, p Permit, throttled bool) {
 
 func (l *sweepLimiter) after(t float64) float64 {
 	v := l.v
-	gain := 1.0
-	if v.Target > 0 {
-		gain = min(max(math.Pow(v.Target/max(l.refused, 1e-9), v.Kappa), 1), v.GainMax)
+	if v.OracleAlone && v.OracleJump && l.clock.(*simClock).active == 1 {
+		return l.ceiling
 	}
-	s := l.lastMax / l.ceiling
-	if v.ShareW > 0 {
-		s = l.share
-	}
-	s = max(s, v.ShareMin)
-	if v.OracleAlone && l.clock.(*simClock).active == 1 {
-		if v.OracleJump {
-			return l.ceiling
-		}
-		s = 1
-	}
-	if v.OracleK {
-		k := l.clock.(*simClock).active
-		l.oracleK = max(l.oracleK, k)
-		if v.OracleMax {
-			k = l.oracleK
-		}
-		s = 1 / float64(max(k, 1))
-	}
-	probe := func(from, u float64) float64 {
-		return from + gain*l.ceiling*(math.Pow(s, v.PA)*v.A*u+math.Pow(s, v.P)*v.C*u*u*u)
-	}
+	probe := l.probe
 	switch {
 	case v.PerRequest:
 		n := float64(l.sinceCut)
@@ -897,7 +875,7 @@ func (l *sweepLimiter) after(t float64) float64 {
 		if v.QuietShareT {
 			u = t // the cubic since the cut, at the whole ceiling's share: a step up
 		}
-		return max(r, probe(l.cutTo, q)+gain*l.ceiling*(v.A*u+v.C*u*u*u))
+		return max(r, probe(l.cutTo, q)+l.gain()*l.ceiling*(v.A*u+v.C*u*u*u))
 	}
 	if q, ok := l.quiet(); ok && t > q && !v.Jump && !v.PastQuiet {
 		r = max(r, probe(l.cutTo, q)*math.Exp2((t-q)/v.Double))
@@ -905,27 +883,46 @@ func (l *sweepLimiter) after(t float64) float64 {
 	return r
 }
 
-// pastQuiet is PastQuiet's condition: the quiet rule's time has passed
-// since the last cut (always true without PastQuiet).
+// probe is the growth of the AIMD recoveries: from, plus u seconds of growth
+// scaled to the run's share (the last cut's, the mean at cuts, or what an
+// oracle tells).
+func (l *sweepLimiter) probe(from, u float64) float64 {
+	v := l.v
+	s := l.lastMax / l.ceiling
+	if v.ShareW > 0 {
+		s = l.share
+	}
+	s = max(s, v.ShareMin)
+	if v.OracleAlone && l.clock.(*simClock).active == 1 {
+		s = 1
+	}
+	if v.OracleK {
+		k := l.clock.(*simClock).active
+		l.oracleK = max(l.oracleK, k)
+		if v.OracleMax {
+			k = l.oracleK
+		}
+		s = 1 / float64(max(k, 1))
+	}
+	return from + l.gain()*l.ceiling*(math.Pow(s, v.PA)*v.A*u+math.Pow(s, v.P)*v.C*u*u*u)
+}
+
+// gain is Target's factor on the growth (1 without it).
+func (l *sweepLimiter) gain() float64 {
+	if v := l.v; v.Target > 0 {
+		return min(max(math.Pow(v.Target/max(l.refused, 1e-9), v.Kappa), 1), v.GainMax)
+	}
+	return 1
+}
+
+// pastQuiet is PastQuiet's condition: the quiet rule's time (it needs
+// Quiet) has passed since the last cut; always true without PastQuiet.
 func (l *sweepLimiter) pastQuiet(now time.Time) bool {
 	if !l.v.PastQuiet {
 		return true
 	}
-	v := l.v
-	l.v.Quiet = max(v.Quiet, 1e-9)
 	q, ok := l.quiet()
-	l.v = v
 	return ok && now.Sub(l.lastCut).Seconds() > q
-}
-
-// quietFree is the rate q seconds after the last cut without the quiet
-// rule's doubling.
-func (l *sweepLimiter) quietFree(q float64) float64 {
-	v := l.v
-	l.v.Quiet = 0
-	r := l.after(q)
-	l.v = v
-	return r
 }
 
 // quiet says when, after the last cut, the quiet rule starts doubling, if
