@@ -678,9 +678,7 @@ func (l *sweepLimiter) Observe(_ context.Context, p Permit, throttled bool) {
 			l.rate = max(l.jumpFrom*l.v.JumpBeta, MinRate)
 			l.cutTo, l.jumpFrom = l.rate, 0
 			l.jumpWait = max(l.jumpWait, 1) * l.v.JumpBackoff
-			if l.v.Rephase > 0 {
-				l.last = l.last.Add(time.Duration(l.v.Rephase * l.rng.Float64() * float64(time.Second) / l.rate))
-			}
+			l.rephase()
 			return
 		}
 		l.jumpWait = 1
@@ -767,9 +765,7 @@ func (l *sweepLimiter) Observe(_ context.Context, p Permit, throttled bool) {
 		l.rate = l.cutTo
 		l.sinceCut = 0
 		l.crossed = time.Time{}
-		if l.v.Rephase > 0 {
-			l.last = l.last.Add(time.Duration(l.v.Rephase * l.rng.Float64() * float64(time.Second) / l.rate))
-		}
+		l.rephase()
 		return
 	}
 	if l.v.ShareLive > 0 && l.cuts > 0 && !l.lastAnswer.IsZero() && now.Sub(l.lastCut).Seconds() >= l.v.LiveAfter {
@@ -804,9 +800,7 @@ func (l *sweepLimiter) steady(now time.Time, p Permit, throttled bool) {
 		l.cuts++
 		l.lastCut = now
 		l.rate = max(l.rate-l.v.Delta*l.rate-l.v.D*l.ceiling, MinRate)
-		if l.v.Rephase > 0 {
-			l.last = l.last.Add(time.Duration(l.v.Rephase * l.rng.Float64() * float64(time.Second) / l.rate))
-		}
+		l.rephase()
 		return
 	}
 	dt := 0.0
@@ -881,6 +875,14 @@ func (l *sweepLimiter) after(t float64) float64 {
 		r = max(r, probe(l.cutTo, q)*math.Exp2((t-q)/v.Double))
 	}
 	return r
+}
+
+// rephase delays the next turn after a cut by up to Rephase of the new
+// spacing, at random, as the limiter does.
+func (l *sweepLimiter) rephase() {
+	if l.v.Rephase > 0 {
+		l.last = l.last.Add(time.Duration(l.v.Rephase * l.rng.Float64() * float64(time.Second) / l.rate))
+	}
 }
 
 // probe is the growth of the AIMD recoveries: from, plus u seconds of growth
