@@ -273,6 +273,12 @@ type sweepVariant struct {
 	// LiveAfter: ShareLive applies only once LiveAfter seconds have passed
 	// since the last cut.
 	LiveAfter float64
+	// ShareLife: the growth's share is at least the run's share of the
+	// ceiling over its life (its accepted answers over the time since its
+	// first, from LifeAfter seconds on): a run squeezed for a few seconds
+	// regrows at the pace of what it has held, and so does a survivor.
+	ShareLife bool
+	LifeAfter float64
 }
 
 // before is the limiter's law until issue 29's fourth stop (2332890): the
@@ -560,6 +566,22 @@ func sweepVariants() []sweepVariant {
 			v.Beta, v.Gamma, v.A, v.C, v.StartBeta = 0.53, 0.81, 0.01575, 0.005175, 0.35
 			v.Quiet, v.QuietS, v.QuietMin, v.QuietW, v.Double = 1, true, 1.55, 0.3, 1.8
 		}),
+		// 2026-12-04, ninth stop. A wall past 1.2x seen whole (sliding
+		// window, K = 2, seed 2: CWPP_RATELIMIT_TRACE="sliding-window 2 2
+		// 2"): the two runs start in the same second and share the quota
+		// about evenly for 11 s; then one is refused about once a second
+		// while the other grows (in a sliding window the slots a cut run
+		// frees go to the run that is growing), down to 4/s by 17 s; its
+		// peer ends at 18 s, and it regrows from 4/s to the ceiling over
+		// 6 s, ending at 1.27x. So the growth's share at least the run's
+		// share over its life (what it has held, not what its last cuts
+		// left it; 48): 4.9% past, worst 1.27x, 9.5% throttled (from 1 or
+		// 3 s on: the same), no better; with 0.8x the growth, 6.9% past.
+		// The squeeze costs the survivor a second or two; the regrowth
+		// from even a fair share (6 s from 0.5 to 1 at a share of 0.5) is
+		// what 1.2x has no room for. Rephase 0, 0.2 and 1 in place of 0.5:
+		// 5.3%, 3.9% (worst 1.32x) and 5.0% past, at 10.0%, 9.9% and 9.8%.
+		withName(limiterLaw, "the limiter, growth's share at least its life's", func(v *sweepVariant) { v.ShareLife = true }),
 	}
 }
 
@@ -601,6 +623,7 @@ type sweepLimiter struct {
 	oracleK          int         // the most runs active so far (OracleMax)
 	jumpFrom         float64     // the rate before a Jump's probe, while it lasts
 	jumpWait         float64     // the factor on the quiet time before the next probe (Jump)
+	life             int         // the answers accepted since the run began (ShareLife)
 }
 
 func (v sweepVariant) limiter(name string, rps float64, clock Clock) limiter {
@@ -775,6 +798,7 @@ func (l *sweepLimiter) Observe(_ context.Context, p Permit, throttled bool) {
 	l.lastAnswer = now
 	l.accepted = append(l.accepted, now)
 	l.sinceCut++
+	l.life++
 	ceiling := l.ceiling
 	if l.v.CutCeiling > 0 && l.cuts > 0 && (l.v.CutHold == 0 || now.Sub(l.lastCut).Seconds() < l.v.CutHold) {
 		ceiling *= l.v.CutCeiling
@@ -895,6 +919,9 @@ func (l *sweepLimiter) probe(from, u float64) float64 {
 		s = l.share
 	}
 	s = max(s, v.ShareMin)
+	if age := l.clock.Now().Sub(l.first).Seconds(); v.ShareLife && age > max(v.LifeAfter, 1) {
+		s = max(s, min(float64(l.life)/age/l.ceiling, 1))
+	}
 	if v.OracleAlone && l.clock.(*simClock).active == 1 {
 		s = 1
 	}
