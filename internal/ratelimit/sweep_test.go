@@ -623,7 +623,6 @@ type sweepLimiter struct {
 	oracleK          int         // the most runs active so far (OracleMax)
 	jumpFrom         float64     // the rate before a Jump's probe, while it lasts
 	jumpWait         float64     // the factor on the quiet time before the next probe (Jump)
-	life             int         // the answers accepted since the run began (ShareLife)
 }
 
 func (v sweepVariant) limiter(name string, rps float64, clock Clock) limiter {
@@ -798,7 +797,7 @@ func (l *sweepLimiter) Observe(_ context.Context, p Permit, throttled bool) {
 	l.lastAnswer = now
 	l.accepted = append(l.accepted, now)
 	l.sinceCut++
-	l.life++
+	l.answers++ // the Limiter's own count, which its Observe would keep (ShareLife)
 	ceiling := l.ceiling
 	if l.v.CutCeiling > 0 && l.cuts > 0 && (l.v.CutHold == 0 || now.Sub(l.lastCut).Seconds() < l.v.CutHold) {
 		ceiling *= l.v.CutCeiling
@@ -920,7 +919,7 @@ func (l *sweepLimiter) probe(from, u float64) float64 {
 	}
 	s = max(s, v.ShareMin)
 	if age := l.clock.Now().Sub(l.first).Seconds(); v.ShareLife && age > max(v.LifeAfter, 1) {
-		s = max(s, min(float64(l.life)/age/l.ceiling, 1))
+		s = max(s, min(float64(l.answers)/age/l.ceiling, 1))
 	}
 	if v.OracleAlone && l.clock.(*simClock).active == 1 {
 		s = 1
