@@ -264,7 +264,7 @@ func (l *Limiter) Observe(ctx context.Context, p Permit, throttled bool) {
 		}
 		l.cutTo = min(max(l.rate*beta, DeliveredShare*l.delivered(now), MinRate), l.rate)
 		l.set(ctx, l.cutTo, "lowered the request rate: the cloud is throttling")
-		l.last = l.last.Add(time.Duration(Rephase * l.uniform() * float64(time.Second) / l.rate))
+		l.delayNext(Rephase * l.uniform())
 		return
 	}
 	l.accepted = append(l.accepted, now)
@@ -275,6 +275,12 @@ func (l *Limiter) Observe(ctx context.Context, p Permit, throttled bool) {
 	if next := min(l.after(now.Sub(l.lastCut).Seconds()), l.ceiling); next > l.rate {
 		l.set(ctx, next, "raised the request rate")
 	}
+}
+
+// delayNext moves the next turn later by share of the current spacing.
+// l.mu is held.
+func (l *Limiter) delayNext(share float64) {
+	l.last = l.last.Add(time.Duration(share * float64(time.Second) / l.rate))
 }
 
 // forget drops the accepted answers older than a second, but not the last

@@ -904,7 +904,7 @@ func (l *sweepLimiter) after(t float64) float64 {
 // spacing, at random, as the limiter does.
 func (l *sweepLimiter) rephase() {
 	if l.v.Rephase > 0 {
-		l.last = l.last.Add(time.Duration(l.v.Rephase * l.rng.Float64() * float64(time.Second) / l.rate))
+		l.delayNext(l.v.Rephase * l.rng.Float64())
 	}
 }
 
@@ -918,8 +918,10 @@ func (l *sweepLimiter) probe(from, u float64) float64 {
 		s = l.share
 	}
 	s = max(s, v.ShareMin)
-	if age := l.clock.Now().Sub(l.first).Seconds(); v.ShareLife && age > max(v.LifeAfter, 1) {
-		s = max(s, min(float64(l.answers)/age/l.ceiling, 1))
+	if v.ShareLife {
+		if age := l.clock.Now().Sub(l.first).Seconds(); age > max(v.LifeAfter, 1) {
+			s = max(s, min(float64(l.answers)/age/l.ceiling, 1))
+		}
 	}
 	if v.OracleAlone && l.clock.(*simClock).active == 1 {
 		s = 1
