@@ -72,6 +72,9 @@ type simClock struct {
 	// active counts the simulation's runs started and not finished: what
 	// no real run can know, for the sweep's oracles (OracleK, OracleAlone).
 	active int
+	// left is each active run's requests not yet answered, by its name:
+	// what no run can know of the others (RemainW's oracle).
+	left map[string]int
 }
 
 func (c *simClock) Now() time.Time { return c.now }
@@ -103,7 +106,7 @@ const sharedQuotaRetries = 4
 
 func simulate(cfg simConfig) simResult {
 	rng := rand.New(rand.NewPCG(cfg.seed, 1))
-	clock := &simClock{now: time.Unix(1_000_000, 0)}
+	clock := &simClock{now: time.Unix(1_000_000, 0), left: map[string]int{}}
 	start := clock.now
 	var queue events
 	at := func(t time.Time, do func()) { heap.Push(&queue, event{t, do}) }
@@ -158,6 +161,9 @@ func simulate(cfg simConfig) simResult {
 					accepted++
 					if finished++; finished == cfg.requests {
 						clock.active--
+						delete(clock.left, name)
+					} else {
+						clock.left[name] = cfg.requests - finished
 					}
 					next()
 				case !cfg.countEveryThrottle && accepted > mark && free < sharedQuotaRetries*cfg.maxRetries:
@@ -167,6 +173,9 @@ func simulate(cfg simConfig) simResult {
 					res.failed++
 					if finished++; finished == cfg.requests {
 						clock.active--
+						delete(clock.left, name)
+					} else {
+						clock.left[name] = cfg.requests - finished
 					}
 					next()
 				default:
@@ -181,6 +190,7 @@ func simulate(cfg simConfig) simResult {
 			}
 			if left == cfg.requests {
 				clock.active++ // the run's first request
+				clock.left[name] = cfg.requests
 			}
 			left--
 			request(0, 0, accepted)
