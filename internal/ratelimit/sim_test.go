@@ -69,13 +69,14 @@ func (e *events) Pop() any {
 
 type simClock struct {
 	now time.Time
-	// active counts the simulation's runs started and not finished: what
-	// no real run can know, for the sweep's oracles (OracleK, OracleAlone).
-	active int
-	// left is each active run's requests not yet answered, by its name:
-	// what no run can know of the others (RemainW's oracle).
+	// left holds, by name, each run started and not finished and its
+	// requests not yet answered: what no run can know of the others, for
+	// the sweep's oracles (OracleK, OracleAlone, OracleRemain).
 	left map[string]int
 }
+
+// active counts the runs started and not finished.
+func (c *simClock) active() int { return len(c.left) }
 
 func (c *simClock) Now() time.Time { return c.now }
 func (c *simClock) Sleep(context.Context, time.Duration) error {
@@ -139,6 +140,13 @@ func simulate(cfg simConfig) simResult {
 		if t := start.Add(offset); t.Before(first) {
 			first = t
 		}
+		answered := func() { // a request accepted, or failed
+			if finished++; finished == cfg.requests {
+				delete(clock.left, name)
+			} else {
+				clock.left[name] = cfg.requests - finished
+			}
+		}
 		var request func(attempt, free, mark int)
 		var next func()
 		request = func(attempt, free, mark int) {
@@ -159,24 +167,14 @@ func simulate(cfg simConfig) simResult {
 				switch {
 				case !throttled:
 					accepted++
-					if finished++; finished == cfg.requests {
-						clock.active--
-						delete(clock.left, name)
-					} else {
-						clock.left[name] = cfg.requests - finished
-					}
+					answered()
 					next()
 				case !cfg.countEveryThrottle && accepted > mark && free < sharedQuotaRetries*cfg.maxRetries:
 					res.throttled++
 					at(clock.now.Add(backoff(attempt)), func() { request(attempt, free+1, accepted) })
 				case attempt >= cfg.maxRetries:
 					res.failed++
-					if finished++; finished == cfg.requests {
-						clock.active--
-						delete(clock.left, name)
-					} else {
-						clock.left[name] = cfg.requests - finished
-					}
+					answered()
 					next()
 				default:
 					res.throttled++
@@ -189,8 +187,7 @@ func simulate(cfg simConfig) simResult {
 				return
 			}
 			if left == cfg.requests {
-				clock.active++ // the run's first request
-				clock.left[name] = cfg.requests
+				clock.left[name] = cfg.requests // the run's first request
 			}
 			left--
 			request(0, 0, accepted)
