@@ -891,7 +891,7 @@ func (l *sweepLimiter) steady(now time.Time, p Permit, throttled bool) {
 
 func (l *sweepLimiter) after(t float64) float64 {
 	v := l.v
-	if v.OracleAlone && v.OracleJump && l.clock.(*simClock).active() == 1 {
+	if v.OracleAlone && v.OracleJump && l.sim().active() == 1 {
 		return l.ceiling
 	}
 	probe := l.probe
@@ -973,11 +973,11 @@ func (l *sweepLimiter) probe(from, u float64) float64 {
 			s = max(s, min(float64(l.answers)/age/l.ceiling, 1))
 		}
 	}
-	if v.OracleAlone && l.clock.(*simClock).active() == 1 {
+	if v.OracleAlone && l.sim().active() == 1 {
 		s = 1
 	}
 	if v.OracleK {
-		k := l.clock.(*simClock).active()
+		k := l.sim().active()
 		l.oracleK = max(l.oracleK, k)
 		if v.OracleMax {
 			k = l.oracleK
@@ -987,6 +987,10 @@ func (l *sweepLimiter) probe(from, u float64) float64 {
 	return from + l.gain()*l.ceiling*(math.Pow(s, v.PA)*v.A*u+math.Pow(s, v.P)*v.C*u*u*u)
 }
 
+// sim is the simulation's clock, which also tells the oracles what no run
+// can know.
+func (l *sweepLimiter) sim() *simClock { return l.clock.(*simClock) }
+
 // gain is Target's and RemainW's factor on the growth (1 without them).
 func (l *sweepLimiter) gain() float64 {
 	g := 1.0
@@ -995,8 +999,8 @@ func (l *sweepLimiter) gain() float64 {
 		g = min(max(math.Pow(v.Target/max(l.refused, 1e-9), v.Kappa), 1), v.GainMax)
 	}
 	if v.RemainW > 0 {
-		left := l.clock.(*simClock).left
-		r, ok := left[l.name]
+		left := l.sim().left
+		r, ok := left[l.name] // its own, which a run knows
 		ref := v.RemainRef
 		if v.OracleRemain && ok {
 			sum := 0
